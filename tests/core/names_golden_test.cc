@@ -1,0 +1,40 @@
+// Golden files for the naming value types: each line is "input<TAB>expected" where expected is
+// "ok <canonical>[ display=<unicode>]" or "error: <message>".
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "cotenant/domain.h"
+#include "testing.h"
+
+namespace cotenant {
+namespace {
+
+template <typename T, typename Render>
+std::string ParseAndRender(std::string_view input, Render render) {
+  auto parsed = T::Parse(input);
+  if (!parsed.ok()) return "error: " + parsed.status().message();
+  return "ok " + render(*parsed);
+}
+
+void ExpectGolden(const std::string& file, size_t min_cases,
+                  const std::function<std::string(std::string_view)>& fn) {
+  std::string path = testing::SourcePath("tests/golden/core/" + file);
+  EXPECT_GE(testing::CountGoldenCases(path), min_cases) << path;
+  for (const std::string& failure : testing::RunGoldenFile(path, fn)) ADD_FAILURE() << failure;
+}
+
+TEST(NamesGolden, Domain) {
+  ExpectGolden("domain.txt", 80, [](std::string_view in) {
+    return ParseAndRender<DomainName>(in, [](const DomainName& d) {
+      std::string out = d.ToString();
+      if (d.unicode() != d.ascii()) out += " display=" + d.unicode();
+      return out;
+    });
+  });
+}
+
+}  // namespace
+}  // namespace cotenant
