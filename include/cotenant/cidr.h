@@ -4,6 +4,9 @@
 // that writes it usually means the host, not the /8; callers that ingest feeds may pass
 // HostBits::kMask to accept it as 10.0.0.0/8 (the caller reports that it did). An IPv4-mapped
 // IPv6 prefix (::ffff:0:0/96 and longer) is the IPv4 prefix.
+//
+// Containment never crosses families: an IPv6 prefix, even ::/0, contains no IPv4 address,
+// so p.Contains(a) holds exactly for the prefixes p in CoveringPrefixes(a).
 #pragma once
 
 #include <string>

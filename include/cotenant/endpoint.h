@@ -12,7 +12,7 @@ namespace cotenant {
 
 class Endpoint {
  public:
-  // IPv6 must be bracketed. Port 1-65535, decimal, no sign, no leading zeros beyond "0"-free.
+  // IPv6 must be bracketed (and only IPv6 may be). Port 1-65535, decimal, no sign, no leading zero.
   static Result<Endpoint> Parse(std::string_view text);
   Endpoint(IpAddress ip, uint16_t port) : ip_(ip), port_(port) {}
 
@@ -28,7 +28,9 @@ class Endpoint {
   uint16_t port_ = 0;
 };
 
-// An autonomous system number. Accepts "AS12345", "as 12345", "ASN12345", "12345"; 32-bit.
+// An autonomous system number. Accepts "AS12345", "as 12345", "ASN12345", "12345" and asdot
+// "AS1.10" (RFC 5396); 32-bit. Rejects the placeholders feeds write for "unknown": AS0
+// (RFC 7607), AS23456 (AS_TRANS) and AS4294967295 (RFC 7300).
 class Asn {
  public:
   static Result<Asn> Parse(std::string_view text);
