@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "cotenant/contact.h"
 #include "cotenant/domain.h"
 #include "testing.h"
 
@@ -32,6 +33,27 @@ TEST(NamesGolden, Domain) {
       std::string out = d.ToString();
       if (d.unicode() != d.ascii()) out += " display=" + d.unicode();
       return out;
+    });
+  });
+}
+
+TEST(NamesGolden, Email) {
+  ExpectGolden("email.txt", 30, [](std::string_view in) {
+    return ParseAndRender<EmailAddress>(in, [](const EmailAddress& e) { return e.ToString(); });
+  });
+}
+
+TEST(NamesGolden, TelegramHandle) {
+  ExpectGolden("telegram_handle.txt", 30, [](std::string_view in) {
+    return ParseAndRender<TelegramHandle>(
+        in, [](const TelegramHandle& h) { return h.ToString() + " name=" + h.name(); });
+  });
+}
+
+TEST(NamesGolden, TelegramBotToken) {
+  ExpectGolden("telegram_bot_token.txt", 20, [](std::string_view in) {
+    return ParseAndRender<TelegramBotToken>(in, [](const TelegramBotToken& t) {
+      return t.ToString() + " bot_id=" + std::string(t.bot_id());
     });
   });
 }
