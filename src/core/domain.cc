@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "cotenant/ip.h"
 
 namespace cotenant {
 namespace {
@@ -202,6 +203,9 @@ Result<DomainName> DomainName::Parse(std::string_view text) {
   bool numeric_tld = true;
   for (char c : tld) numeric_tld = numeric_tld && core::IsAsciiDigit(c);
   if (numeric_tld) {
+    if (IpAddress::Parse(text).ok()) {
+      return DomainError(text, "an IP address is not a domain name");
+    }
     return DomainError(text, "top-level label " + core::Quoted(tld) +
                                  " is numeric (an IP address is not a domain name)");
   }

@@ -8,6 +8,7 @@
 
 #include "cotenant/contact.h"
 #include "cotenant/domain.h"
+#include "cotenant/url.h"
 #include "testing.h"
 
 namespace cotenant {
@@ -34,6 +35,31 @@ TEST(NamesGolden, Domain) {
       if (d.unicode() != d.ascii()) out += " display=" + d.unicode();
       return out;
     });
+  });
+}
+
+std::string RenderUrl(const Url& u) {
+  std::string out = u.ToString() + " host=" + u.host();
+  if (u.host_is_ip()) out += " ip";
+  return out;
+}
+
+TEST(NamesGolden, Url) {
+  ExpectGolden("url.txt", 100,
+               [](std::string_view in) { return ParseAndRender<Url>(in, RenderUrl); });
+}
+
+TEST(NamesGolden, UrlLenient) {
+  ExpectGolden("url_lenient.txt", 15, [](std::string_view in) {
+    auto parsed = Url::ParseLenient(in);
+    if (!parsed.ok()) return "error: " + parsed.status().message();
+    return "ok " + RenderUrl(*parsed);
+  });
+}
+
+TEST(NamesGolden, UrlPath) {
+  ExpectGolden("url_path.txt", 30, [](std::string_view in) {
+    return ParseAndRender<UrlPath>(in, [](const UrlPath& p) { return p.ToString(); });
   });
 }
 

@@ -31,8 +31,7 @@ std::string Golden(std::string_view input, ParseFn parse) {
   return "ok " + canonical;
 }
 
-void ExpectGolden(const std::string& name,
-                  const std::function<std::string(std::string_view)>& fn) {
+void ExpectGolden(const std::string& name, const std::function<std::string(std::string_view)>& fn) {
   const std::string path = testing::SourcePath("tests/golden/core/" + name);
   for (const std::string& failure : testing::RunGoldenFile(path, fn)) ADD_FAILURE() << failure;
 }
@@ -52,8 +51,8 @@ TEST(NetGolden, Cidr) {
 
 TEST(NetGolden, CidrMaskHostBits) {
   ExpectGolden("cidr_mask.txt", [](std::string_view in) {
-    return Golden<IpPrefix>(
-        in, [](std::string_view t) { return IpPrefix::Parse(t, HostBits::kMask); });
+    return Golden<IpPrefix>(in,
+                            [](std::string_view t) { return IpPrefix::Parse(t, HostBits::kMask); });
   });
 }
 
