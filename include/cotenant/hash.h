@@ -1,6 +1,8 @@
 // Content and fingerprint hashes: file hashes, fuzzy hashes, certificate fingerprints and
-// serials, TLS client/server fingerprints. Canonical text is lower-case hex (ssdeep and TLSH as
-// their own text forms, TLSH upper-case "T1" prefix kept as given lower-cased).
+// serials, TLS client/server fingerprints. Canonical text is lower-case hex; ssdeep is kept as
+// written (its base64 is case-sensitive); TLSH is "t1" + 70 lower-case hex, whether or not the
+// input carried the "T1" version prefix (pre-4.0 TLSH wrote the same digest without it).
+// Parsers are strict: no trimming, no "0x" or "sha256:" prefixes.
 #pragma once
 
 #include <string>
@@ -69,7 +71,8 @@ class CertSerial {
 
 enum class TlsFingerprintKind { kJa3, kJa3s, kJarm };
 
-// JA3 / JA3S (an MD5: 32 hex) and JARM (62 hex). JA3 vs JA3S only by context.
+// JA3 / JA3S (an MD5: 32 hex) and JARM (62 hex). JA3 vs JA3S only by context. The all-zero
+// JARM (the server answered no probe) is rejected: it is not a fingerprint.
 class TlsFingerprint {
  public:
   static Result<TlsFingerprint> Parse(std::string_view text, TlsFingerprintKind kind);

@@ -15,9 +15,10 @@ enum class Tlp { kUnmarked = -1, kClear = 0, kGreen = 1, kAmber = 2, kAmberStric
 
 std::string_view TlpName(Tlp tlp);  // "unmarked", "clear", "green", "amber", "amber+strict", "red"
 // Accepts "clear", "white", "green", "amber", "amber+strict", "red", any case, with or without
-// a "tlp:" prefix.
+// a "tlp:" prefix, and "unmarked" (TlpName's own output).
 std::optional<Tlp> TlpFromName(std::string_view name);
-// A STIX marking-definition id (TLP 1.0 or TLP 2.0) to its level; nullopt if not a TLP id.
+// A STIX marking-definition id (TLP 1.0, TLP 2.0, or OpenCTI's AMBER+STRICT id) to its level;
+// nullopt if not a TLP id.
 std::optional<Tlp> TlpFromStixMarkingId(std::string_view id);
 // The TLP 2.0 marking-definition id for a level (kUnmarked has none: returns empty).
 std::string_view StixTlp2MarkingId(Tlp tlp);
