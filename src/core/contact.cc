@@ -34,8 +34,8 @@ Status TelegramError(std::string_view text, std::string_view reason) {
                          std::string(reason));
 }
 
-// First path segments of t.me that are Telegram features, not users or channels. Most are
-// shorter than 5 characters and fail the username rule anyway; these would not.
+// First path segments of t.me that are Telegram features, not users or channels (and so never
+// usernames). Some are shorter than 5 characters; they are listed for the clearer message.
 // ("c" is a private channel's message link, "t.me/c/<channel id>/<message id>".)
 constexpr std::array<std::string_view, 17> kReservedPaths = {
     "joinchat", "addstickers", "addemoji", "addtheme",     "addlist", "share", "proxy",
@@ -53,6 +53,14 @@ Status CheckUsername(std::string_view text, std::string_view name) {
     if (!(core::IsAsciiAlpha(c) || core::IsAsciiDigit(c) || c == '_')) {
       return TelegramError(
           text, "invalid character " + core::Quoted(std::string_view(&c, 1)) + " in username");
+    }
+  }
+  // t.me/<name> of a reserved path is a feature page, so no account can own such a name.
+  std::string lowered = core::AsciiLower(name);
+  for (std::string_view reserved : kReservedPaths) {
+    if (lowered == reserved) {
+      return TelegramError(text,
+                           core::Quoted(name) + " is a reserved Telegram path, not a username");
     }
   }
   return Status::Ok();
