@@ -1,0 +1,116 @@
+// Shared plumbing of the readers: line streaming with a bounded buffer, text helpers, and the
+// small pieces every reader uses to build records (rejections, source names, indicator parsing
+// with a declared type).
+//
+// Private to src/readers. Not thread-safe per object; each reader owns its LineReader.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cotenant/indicator.h"
+#include "cotenant/observation.h"
+#include "cotenant/reader.h"
+#include "cotenant/status.h"
+
+namespace cotenant::readers {
+
+// Longest line a line reader keeps; longer lines are reported and skipped, so memory stays
+// flat however long a hostile line is.
+inline constexpr size_t kMaxLineBytes = 1 << 20;
+// Largest JSON document read whole (simdjson needs it in memory).
+inline constexpr size_t kMaxJsonBytes = size_t{2} << 30;
+
+// Streams the lines of a file, or of a buffer, without their "\n" / "\r\n". A UTF-8 byte order
+// mark at the start is dropped. Lines longer than kMaxLineBytes come back with `too_long` set
+// and their text cut to the first 200 bytes.
+class LineReader {
+ public:
+  static Result<std::unique_ptr<LineReader>> Open(const std::string& path);
+  static std::unique_ptr<LineReader> FromBuffer(std::string_view buffer);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // False at end of input. `line` stays valid until the next call.
+  bool Next(std::string_view* line);
+  int64_t line_number() const { return line_number_; }
+  bool too_long() const { return too_long_; }
+  // Set when a read error (not end of file) stopped the stream.
+  const Status& status() const { return status_; }
+
+ private:
+  LineReader() = default;
+  bool Fill();
+
+  std::FILE* file_ = nullptr;
+  std::string_view buffer_;  // FromBuffer: the whole input; file: unread bytes in chunk_
+  std::string chunk_;
+  std::string line_;
+  bool eof_ = false;
+  bool first_ = true;
+  bool too_long_ = false;
+  int64_t line_number_ = 0;
+  Status status_;
+};
+
+// Text helpers (ASCII case folding only: the formats' keywords are ASCII).
+std::string_view Trim(std::string_view s);
+std::string Lower(std::string_view s);
+bool StartsWithNoCase(std::string_view s, std::string_view prefix);
+bool ContainsNoCase(std::string_view s, std::string_view needle);
+bool IsValidUtf8(std::string_view s);
+std::vector<std::string_view> SplitNoEmpty(std::string_view s, char sep);
+std::string Truncate(std::string_view s, size_t max_bytes = 200);
+
+// "dir/apt_gamaredon.txt" -> "apt_gamaredon"; "a/b.tar.gz" -> "b.tar".
+std::string FileStem(std::string_view path);
+std::string FileName(std::string_view path);
+std::string ParentDirName(std::string_view path);
+// The report or feed name a file stands for when the caller gave none: the file stem, or the
+// parent directory's name when the stem is generic ("README", "samples", "iocs", "result").
+std::string DefaultSourceName(std::string_view path);
+
+// An actor name from a report file name: the stem without "ioc"/"iocs" tokens
+// ("Gamaredon-iocs.csv" -> "Gamaredon", "iocs_gamaredon_remcos.txt" -> "gamaredon_remcos").
+// `had_ioc_token` tells whether such a token was there (a vendor's "<actor>-iocs" naming).
+std::string ActorFromReportFileName(std::string_view path, bool* had_ioc_token = nullptr);
+
+// Where a UTF-16 or other non-UTF-8 encoding can be recognised from the first bytes, says so.
+Status CheckTextEncoding(std::string_view head, std::string_view path);
+
+Rejection MakeRejection(Location location, std::string reason, std::string_view text);
+Location LineLocation(const std::string& file, int64_t line);
+Location JsonLocation(const std::string& file, std::string json_path);
+
+// Type names that feeds write in a "type" column or attribute ("IP", "Domain", "SHA256",
+// "hostname", "ip-dst", "Intel::ADDR"...) to an indicator type; nullopt when unknown.
+std::optional<IndicatorType> TypeFromFeedName(std::string_view name);
+
+// Reads `text` as an indicator. Without a declared type it classifies; with one it accepts the
+// classification when it agrees with the declaration (an "IP" column holding "1.2.3.4:80" is an
+// endpoint, a "URL" column holding a t.me link is a Telegram handle), otherwise parses as the
+// declared type. Errors name the text and the reason.
+Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorType> declared,
+                                 const ClassifyOptions& options = {});
+
+// True for the file-hash types, whose default role is a sample.
+bool IsFileHash(IndicatorType type);
+// The role for a value when the source gave `stated` (may be kUnknown): file hashes default to
+// kSample, everything else to `fallback`.
+Role ChooseRole(Role stated, IndicatorType type, Role fallback);
+
+// Cells that mean "nothing here".
+bool IsPlaceholder(std::string_view cell);
+
+// Strips a trailing " # comment" (white space before '#'), as maltrail and plain lists write.
+std::string_view StripInlineComment(std::string_view line);
+
+// Reads a whole file, bounded by `max_bytes`.
+Result<std::string> ReadWholeFile(const std::string& path, size_t max_bytes);
+
+}  // namespace cotenant::readers

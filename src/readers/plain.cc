@@ -1,0 +1,66 @@
+// Plain lists: one value per line ("#" comment lines and trailing " # comments" ignored). The
+// file says nothing about who used the values: actor, source, role and marking come from
+// ReadOptions. A hash-list extension (.md5, .sha1, .sha256, .sha512) declares the type.
+#include <optional>
+#include <string>
+
+#include "readers/readers.h"
+
+namespace cotenant::readers {
+
+namespace {
+
+std::optional<IndicatorType> TypeFromExtension(std::string_view path) {
+  std::string name = Lower(FileName(path));
+  size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return std::nullopt;
+  std::string_view ext = std::string_view(name).substr(dot + 1);
+  if (ext == "md5") return IndicatorType::kMd5;
+  if (ext == "sha1") return IndicatorType::kSha1;
+  if (ext == "sha256") return IndicatorType::kSha256;
+  if (ext == "sha512") return IndicatorType::kSha512;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status ReadPlain(LineReader& lines, const std::string& path, const ReadOptions& options,
+                 IngestSink& sink) {
+  Source source;
+  source.name = options.source.empty() ? DefaultSourceName(path) : options.source;
+  sink.OnSource(source);
+  const std::optional<IndicatorType> declared = TypeFromExtension(path);
+
+  std::string_view line;
+  while (lines.Next(&line)) {
+    Location location = LineLocation(path, lines.line_number());
+    if (lines.too_long()) {
+      sink.OnRejection(MakeRejection(std::move(location), "line longer than 1 MiB", line));
+      continue;
+    }
+    std::string_view t = Trim(line);
+    if (t.empty() || t.front() == '#' || t.front() == ';') continue;
+    std::string_view value = StripInlineComment(t);
+    if (!IsValidUtf8(value)) {
+      sink.OnRejection(MakeRejection(std::move(location), "not valid UTF-8", value));
+      continue;
+    }
+    Result<Indicator> indicator = ParseFeedValue(value, declared);
+    if (!indicator.ok()) {
+      sink.OnRejection(MakeRejection(std::move(location), indicator.status().message(), value));
+      continue;
+    }
+    Observation o;
+    o.indicator = std::move(indicator).value();
+    o.actor = options.actor;
+    o.role = ChooseRole(options.role, o.indicator.type, Role::kUnknown);
+    o.source = source.name;
+    o.tlp = options.tlp;
+    o.original_text = std::string(value);
+    o.location = std::move(location);
+    sink.OnObservation(std::move(o));
+  }
+  return Status::Ok();
+}
+
+}  // namespace cotenant::readers
