@@ -174,8 +174,12 @@ std::string RefangMarkers(std::string_view s) {
       // Markers are short; do not scan far for the closing bracket.
       size_t end = s.find(close, i + 1);
       if (end != std::string_view::npos && end - i <= 8) {
-        std::string_view marker = BracketMarker(s.substr(i + 1, end - i - 1));
-        if (!marker.empty()) {
+        std::string_view inner = s.substr(i + 1, end - i - 1);
+        std::string_view marker = BracketMarker(inner);
+        // "[at](https://...)" is a Markdown link whose text is a word, not a marker.
+        bool markdown_link = c == '[' && end + 1 < s.size() && s[end + 1] == '(' &&
+                             !inner.empty() && IsAlnum(inner.front());
+        if (!marker.empty() && !markdown_link) {
           i = end + 1;
           if (marker == "." || marker == "@") {
             // "example [.] com": the spaces around a dot or at marker are part of it.
@@ -187,8 +191,10 @@ std::string RefangMarkers(std::string_view s) {
         }
       }
     }
-    if (c == '\\' && i + 1 < s.size() && s[i + 1] == '.') {
-      // Markdown-escaped dot: "example\.com".
+    if (c == '\\' && i > 0 && i + 2 < s.size() && s[i + 1] == '.' && IsAlnum(s[i - 1]) &&
+        IsAlnum(s[i + 2])) {
+      // Markdown-escaped dot between label characters: "example\.com" (but not the Windows
+      // device path "\\.\pipe\name").
       out += '.';
       i += 2;
       continue;

@@ -140,10 +140,11 @@ Result<Timestamp> FromEpochDigits(std::string_view text) {
       return Bad(text, "epoch seconds with a fraction must have 9 or 10 integer digits");
     }
   }
-  int64_t v = 0;
-  for (char c : whole) v = v * 10 + (c - '0');
-  if (digits == 9 || digits == 10) return Timestamp::FromUnixSeconds(v);
-  if (digits == 13) return Timestamp::FromUnixSeconds(v / 1000);
+  if (digits == 9 || digits == 10 || digits == 13) {
+    int64_t v = 0;  // at most 13 digits: no overflow
+    for (char c : whole) v = v * 10 + (c - '0');
+    return Timestamp::FromUnixSeconds(digits == 13 ? v / 1000 : v);
+  }
   return Bad(text, std::to_string(digits) + (digits == 1 ? " digit is " : " digits is ") +
                        (digits < 9 ? "too short" : "ambiguous") +
                        " for an epoch time (9-10 digits = seconds, 13 = milliseconds)");
