@@ -4,7 +4,8 @@
 // "@name" (only where the caller says the context is Telegram) are the handle "name"
 // (canonical lower case; Telegram usernames are case-insensitive, 5-32 chars of [a-z0-9_],
 // starting with a letter). "t.me" alone, "t.me/joinchat/..." invite links and "t.me/+..." are
-// not handles. Bot tokens are "<bot id digits>:<35 chars of [A-Za-z0-9_-]>", also found inside
+// not handles, nor are reserved feature paths ("t.me/share", "t.me/proxy", "t.me/addstickers").
+// Bot tokens are "<bot id digits>:<35 chars of [A-Za-z0-9_-]>", also found inside
 // "api.telegram.org/bot<token>/..." URLs; tokens are case-sensitive and kept as given.
 #pragma once
 

@@ -1,10 +1,13 @@
 // Url and UrlPath: canonical URLs and bare URL-path indicators.
 //
 // Canonical URL: scheme lower case; host canonical (DomainName A-labels, or an IP address,
-// IPv6 bracketed); the scheme's default port removed (http 80, https 443, ftp 21); an empty
-// path becomes "/"; percent-encoding normalized (hex upper case, unreserved characters
-// decoded, nothing else decoded); the fragment dropped. Userinfo is kept. A URL without a
-// scheme ("example.com/a.php") is accepted as http only via ParseLenient.
+// IPv6 bracketed); the scheme's default port removed (http/ws 80, https/wss 443, ftp 21); an
+// empty path becomes "/"; percent-encoding normalized (hex upper case, unreserved characters
+// decoded, nothing else decoded, non-ASCII bytes and a stray "%" encoded so the canonical text
+// is a fixed point); the fragment dropped. Userinfo is kept. Schemes come from a fixed list
+// (an undefanged "hxxp" is an error); spaces, control bytes and invalid UTF-8 are refused.
+// A URL without a scheme ("example.com/a.php") is accepted as http only via ParseLenient.
+// Details: docs/naming.md.
 #pragma once
 
 #include <optional>
