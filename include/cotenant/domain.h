@@ -61,5 +61,9 @@ class DomainName {
 
 // True when `suffix` (already lower case A-labels) is a public suffix per the PSL.
 bool IsPublicSuffix(std::string_view suffix);
+// True when `suffix` is a public suffix of the PSL's ICANN section ("com", "co.uk", "*.jm"
+// names). Names of the private section ("ddns.net", "blogspot.com") are registered domains
+// run by a company and are indicators in their own right.
+bool IsIcannPublicSuffix(std::string_view suffix);
 
 }  // namespace cotenant

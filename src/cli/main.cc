@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
       "(match: hits found).");
 
   int exit_code = kExitOk;
+  AddCanonCommand(app, global, exit_code);
+  AddExtractCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

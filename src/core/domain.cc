@@ -248,4 +248,9 @@ bool IsPublicSuffix(std::string_view suffix) {
   return psl_is_public_suffix2(PublicSuffixList(), std::string(suffix).c_str(), kPslType) != 0;
 }
 
+bool IsIcannPublicSuffix(std::string_view suffix) {
+  return psl_is_public_suffix2(PublicSuffixList(), std::string(suffix).c_str(),
+                               PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
 }  // namespace cotenant
