@@ -16,7 +16,9 @@
 // ExtractPatternTerms lists every positive =, IN, LIKE, MATCHES and ISSUBSET comparison as a
 // term (LIKE and MATCHES flagged not exact) and every part whose meaning a list of values
 // cannot keep (negation, !=, ordering comparisons, ISSUPERSET, EXISTS, FOLLOWEDBY order,
-// WITHIN and REPEATS) as an issue: nothing is dropped silently.
+// WITHIN and REPEATS) as an issue: nothing is dropped silently. ExtractPatternIndicators maps
+// the terms to typed, canonical Indicators (see IndicatorTypeForPath) and adds an issue for
+// each term it cannot map.
 //
 // Everything here is a pure function of its input, thread-safe, and returns owned data.
 #pragma once
@@ -28,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cotenant/indicator.h"
 #include "cotenant/status.h"
 
 namespace cotenant {
@@ -147,5 +150,53 @@ struct PatternTerms {
 };
 
 PatternTerms ExtractPatternTerms(const Pattern& pattern);
+
+// The indicator type an object path names: ipv4-addr:value, ipv6-addr:value, domain-name:value,
+// url:value, email-addr:value, email-message:from_ref.value / sender_ref.value,
+// file:hashes.<MD5|SHA-1|SHA-256|SHA-512|SSDEEP|TLSH> (also artifact:hashes; MISP's SHA256
+// spellings accepted), file:extensions.'windows-pebinary-ext'.imphash,
+// x509-certificate:hashes.<SHA-1|SHA-256>, x509-certificate:serial_number,
+// autonomous-system:number. Paths whose type depends on other comparisons (network-traffic
+// src_ref/dst_ref values, ports, resolves_to_refs) are handled by ExtractPatternIndicators.
+std::optional<IndicatorType> IndicatorTypeForPath(const ObjectPath& path);
+
+// Parses a value a STIX path of `type` holds. A url value without "://" is classified first,
+// since MISP-STIX writes bare IPs and domains there (an IP stays an IP rather than becoming an
+// invented "http://<ip>/"); a url value that does not parse strictly is classified too.
+// `note` (when not null) then says what was done ("url:value holds a value of type ipv4").
+Result<Indicator> ParseStixValue(IndicatorType type, std::string_view text, std::string* note);
+
+struct PatternIndicator {
+  Indicator indicator;
+  bool exact = true;
+  std::string path;      // ObjectPath::ToString() of the term(s) it came from
+  std::string original;  // the literal(s) as written
+  size_t offset = 0;
+  std::string start, stop;  // START/STOP window, as written
+  // Set when the value was not of the path's type and was classified instead
+  // ("url:value holds a domain").
+  std::string note;
+};
+
+// Two values the same [ ... ] ties together: "resolves-to" (domain-name:value with
+// resolves_to_refs[*].value).
+struct PatternLink {
+  Indicator from;
+  std::string kind;
+  Indicator to;
+};
+
+struct PatternExtraction {
+  std::vector<PatternIndicator> indicators;
+  std::vector<PatternLink> links;
+  std::vector<PatternIssue> issues;  // ExtractPatternTerms' issues plus unmapped terms
+};
+
+// network-traffic:{src,dst}_ref.value become an IP (or the type a `_ref.type` comparison in
+// the same conjunction names); with {src,dst}_port in the same conjunction they also become an
+// Endpoint. LIKE values become a wildcard domain ('%.example.com') or, without wildcards, the
+// plain value; MATCHES values only when the expression is an anchored literal ('^a\.test$');
+// both stay flagged not exact. ISSUBSET on an address path is a CIDR.
+PatternExtraction ExtractPatternIndicators(const Pattern& pattern);
 
 }  // namespace cotenant
