@@ -7,10 +7,16 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libsimdjson-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libidn2-dev
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libboost1.81-dev libmaxminddb-dev zlib1g-dev libzstd-dev
+  libboost1.81-dev libmaxminddb-dev zlib1g-dev libzstd-dev libssl-dev
 )
+# Node.js and npm install the report's JavaScript libraries (package.json) at build time. A
+# machine that has them from elsewhere (e.g. NodeSource, whose nodejs bundles npm) keeps them.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [ "${1:-}" = "--test" ]; then
-  packages+=(python3)
+  # chromium: the browser test of the report and the live UI (skips when absent).
+  packages+=(python3 chromium)
 fi
 
 missing=()

@@ -25,4 +25,21 @@ std::string_view StixTlp2MarkingId(Tlp tlp);
 
 inline Tlp MostRestrictive(Tlp a, Tlp b) { return a > b ? a : b; }
 
+// The MISP tag of a level: "tlp:clear", "tlp:green", "tlp:amber", "tlp:amber+strict",
+// "tlp:red"; empty for kUnmarked.
+std::string_view MispTlpTag(Tlp tlp);
+
+// ---- sharing policy (the server, reports and exports) ---------------------------------------
+// An unmarked object is handled at `unmarked_as`, a deployment setting (the server and the CLI
+// default to amber, so that nothing unmarked leaves the organisation by accident).
+inline Tlp HandlingTlp(Tlp marking, Tlp unmarked_as) {
+  return marking == Tlp::kUnmarked ? unmarked_as : marking;
+}
+// True when a reader cleared up to `clearance` may see an object marked `marking`. A clearance
+// of kUnmarked sees nothing (a clearance is always a level).
+inline bool ClearedFor(Tlp clearance, Tlp marking, Tlp unmarked_as) {
+  Tlp level = HandlingTlp(marking, unmarked_as);
+  return clearance != Tlp::kUnmarked && level != Tlp::kUnmarked && level <= clearance;
+}
+
 }  // namespace cotenant

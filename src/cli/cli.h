@@ -33,5 +33,6 @@ bool ShowProgress(const GlobalOptions& options);
 // Each returns after adding its subcommand; the callback sets `exit_code`.
 void AddCanonCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddExtractCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace cotenant::cli

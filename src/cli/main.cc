@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   AddCanonCommand(app, global, exit_code);
   AddExtractCommand(app, global, exit_code);
+  AddTokenCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -186,14 +186,26 @@ class Scanner {
       } else if (cls == kOpener && !buf_.empty()) {
         std::string_view replacement;
         size_t len = MatchMarker(text_, i, &replacement);
-        if (len == 0) break;
-        for (char r : replacement) Append(r, i, i + len);
-        defanged_ = true;
-        i += len;
+        if (len > 0) {
+          for (char r : replacement) Append(r, i, i + len);
+          defanged_ = true;
+          i += len;
+        } else if (size_t group = UrlBracketGroup(i); group > 0) {
+          for (size_t k = i; k < i + group; ++k) Append(text_[k], k, k + 1);
+          i += group;
+        } else {
+          break;
+        }
       } else if (cls == kBackslash && !buf_.empty() && i + 1 < n && text_[i + 1] == '.') {
         Append('.', i, i + 2);  // "example\.com"
         defanged_ = true;
         i += 2;
+      } else if (cls == kBackslash && InUrlPath()) {
+        Append(c, i, i + 1);  // a path written with a backslash; kept as written
+        ++i;
+      } else if (c == '|' && PortAfterPipe(i)) {
+        Append(':', i, i + 1);  // MISP "ip-dst|port": 192.0.2.1|443
+        ++i;
       } else {
         break;
       }
@@ -205,6 +217,34 @@ class Scanner {
     }
     if (!buf_.empty()) Evaluate(0, buf_.size(), 0);
     return i > start ? i : start + 1;
+  }
+
+  // True when the token read so far is a URL past its "scheme://host" part.
+  bool InUrlPath() const {
+    size_t sep = buf_.find("://");
+    return sep != std::string::npos && buf_.find('/', sep + 3) != std::string::npos;
+  }
+
+  // Length of a bracket group "[v17]" / "{id}" at `i` inside a URL path (kept literally), or 0.
+  size_t UrlBracketGroup(size_t i) const {
+    char open = text_[i];
+    if ((open != '[' && open != '{') || !InUrlPath()) return 0;
+    char close = open == '[' ? ']' : '}';
+    for (size_t k = i + 1; k < text_.size() && k - i <= 64; ++k) {
+      char c = text_[k];
+      if (c == close) return k > i + 1 ? k - i + 1 : 0;
+      if (kClass[static_cast<unsigned char>(c)] != kTokenChar) return 0;
+    }
+    return 0;
+  }
+
+  // "|<1-5 digits>" at `i` right after a dotted quad, ending the token: a port.
+  bool PortAfterPipe(size_t i) const {
+    if (buf_.empty() || !IsDottedQuad(buf_)) return false;
+    size_t k = i + 1;
+    while (k < text_.size() && IsDigit(text_[k]) && k - i <= 6) ++k;
+    if (k == i + 1 || k - i > 6) return false;
+    return k == text_.size() || kClass[static_cast<unsigned char>(text_[k])] != kTokenChar;
   }
 
   std::string_view Span(size_t b, size_t e) const {
@@ -259,7 +299,6 @@ class Scanner {
       case '$':
       case '*':
       case '@':
-      case '/':
         return true;
       default:
         return false;
@@ -268,7 +307,7 @@ class Scanner {
 
   void Evaluate(size_t b, size_t e, int depth) {
     // AsciiDoc passthrough "+value+" and sentence punctuation.
-    if (e - b >= 2 && buf_[b] == '+' && buf_[e - 1] == '+') {
+    while (e - b >= 2 && buf_[b] == '+' && buf_[e - 1] == '+') {
       ++b;
       --e;
     }
@@ -352,7 +391,14 @@ class Scanner {
     url_.assign(scheme);
     url_.append(t.substr(sep));
     auto result = ClassifyRefangedToken(url_, classify_);
-    if (result.ok()) Emit(std::move(result).value(), b + q, e);
+    if (result.ok()) {
+      Emit(std::move(result).value(), b + q, e);
+    } else if (size_t next = t.find("://", sep + 3); next != std::string_view::npos) {
+      // "hxxps://hxxp[://]host/...": a doubled scheme; the inner URL may still be valid.
+      size_t inner = next;
+      while (inner > sep + 3 && IsAlpha(t[inner - 1])) --inner;
+      if (inner < next) EvaluateUrl(b + inner, e);
+    }
     return true;
   }
 
@@ -370,8 +416,14 @@ class Scanner {
         t.find_first_of("/:") == std::string_view::npos) {
       if (PlausibleDomain(domain, /*strict_file_names=*/false) && Try(b, e)) return;
     }
+    if (depth >= kMaxSplitDepth) return;
+    // WebDAV "host@port", as in a UNC path \\host@80\share: the host.
+    if (!domain.empty() && domain.size() <= 5 && shape::IsDigits(domain)) {
+      Evaluate(b, b + at, depth + 1);
+      return;
+    }
     // "user:pass@host/path" and the like: look at what follows the last '@'.
-    if (depth < kMaxSplitDepth) Evaluate(b + at + 1, e, depth + 1);
+    Evaluate(b + at + 1, e, depth + 1);
   }
 
   void EvaluateSlash(size_t b, size_t e) {

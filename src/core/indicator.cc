@@ -308,7 +308,15 @@ Result<Indicator> ClassifyRefangedToken(std::string_view t, const ClassifyOption
       if (handle.ok()) return Make(IndicatorType::kTelegramHandle, handle->ToString());
     }
   }
-  // 3. Addresses: [v6]:port, IP:port, CIDR, IPv4, IPv6.
+  // 3. Addresses: [v6]:port, IP:port (also MISP's "ip-dst|port" form), CIDR, IPv4, IPv6.
+  if (size_t pipe = t.find('|');
+      pipe != std::string_view::npos && pipe > 0 && IsDigits(t.substr(pipe + 1))) {
+    std::string joined = std::string(t.substr(0, pipe)) + ":" + std::string(t.substr(pipe + 1));
+    if (joined.find('.') != std::string::npos) {
+      COTENANT_ASSIGN_OR_RETURN(Endpoint endpoint, Endpoint::Parse(joined));
+      return Make(IndicatorType::kEndpoint, endpoint.ToString());
+    }
+  }
   if (t.front() == '[') {
     if (t.back() == ']') return ParseIp(IndicatorType::kIpv6, t.substr(1, t.size() - 2));
     COTENANT_ASSIGN_OR_RETURN(Endpoint endpoint, Endpoint::Parse(t));

@@ -33,10 +33,11 @@ constexpr std::array<std::string_view, 95> kNonTldExtensions = {
     "vbs", "vhd",  "vhdx",  "wsf",  "xls",  "xlsb", "xlsm", "xlsx", "xml",  "xps", "xz"};
 
 // Sorted. File extensions that are also delegated TLDs.
-// Not "pl", "cc" or "ai": those are busy ccTLDs whose two-label names in reports are domains far
-// more often than Perl, C++ or Illustrator files.
-constexpr std::array<std::string_view, 12> kTldExtensions = {
-    "cab", "dot", "md", "mov", "one", "ps", "py", "rs", "sh", "so", "ws", "zip"};
+// Not "pl", "cc", "ai", "sh" or "ps": busy TLDs whose two-label names in reports are domains
+// (transfer.sh, xboxlive.ps) far more often than Perl, C++, Illustrator, shell or PostScript
+// files.
+constexpr std::array<std::string_view, 10> kTldExtensions = {"cab", "dot", "md", "mov", "one",
+                                                             "py",  "rs",  "so", "ws",  "zip"};
 
 static_assert(std::is_sorted(kNonTldExtensions.begin(), kNonTldExtensions.end()));
 static_assert(std::is_sorted(kTldExtensions.begin(), kTldExtensions.end()));

@@ -60,6 +60,24 @@ std::string_view TlpName(Tlp tlp) {
   return "unmarked";
 }
 
+std::string_view MispTlpTag(Tlp tlp) {
+  switch (tlp) {
+    case Tlp::kUnmarked:
+      return "";
+    case Tlp::kClear:
+      return "tlp:clear";
+    case Tlp::kGreen:
+      return "tlp:green";
+    case Tlp::kAmber:
+      return "tlp:amber";
+    case Tlp::kAmberStrict:
+      return "tlp:amber+strict";
+    case Tlp::kRed:
+      return "tlp:red";
+  }
+  return "";
+}
+
 std::optional<Tlp> TlpFromName(std::string_view name) {
   std::string n = Lower(Trim(name));
   if (n == "unmarked") return Tlp::kUnmarked;  // TlpName's own output, for round trips

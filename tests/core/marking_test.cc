@@ -57,5 +57,42 @@ TEST(TlpTest, NamesAndStixIdsRoundTrip) {
             "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003");
 }
 
+TEST(TlpTest, MispTagsRoundTrip) {
+  EXPECT_EQ(MispTlpTag(Tlp::kUnmarked), "");
+  EXPECT_EQ(MispTlpTag(Tlp::kAmberStrict), "tlp:amber+strict");
+  for (Tlp t : kAll) {
+    if (t == Tlp::kUnmarked) continue;
+    auto back = TlpFromName(MispTlpTag(t));
+    ASSERT_TRUE(back.has_value()) << MispTlpTag(t);
+    EXPECT_EQ(*back, t);
+  }
+}
+
+TEST(TlpTest, ClearedFor) {
+  const struct {
+    Tlp clearance, marking, unmarked_as;
+    bool want;
+  } cases[] = {
+      {Tlp::kGreen, Tlp::kClear, Tlp::kAmber, true},
+      {Tlp::kGreen, Tlp::kGreen, Tlp::kAmber, true},
+      {Tlp::kGreen, Tlp::kAmber, Tlp::kAmber, false},
+      {Tlp::kAmber, Tlp::kAmberStrict, Tlp::kAmber, false},
+      {Tlp::kAmberStrict, Tlp::kAmberStrict, Tlp::kAmber, true},
+      {Tlp::kRed, Tlp::kRed, Tlp::kAmber, true},
+      // Unmarked objects are handled at the deployment's level.
+      {Tlp::kGreen, Tlp::kUnmarked, Tlp::kAmber, false},
+      {Tlp::kAmber, Tlp::kUnmarked, Tlp::kAmber, true},
+      {Tlp::kClear, Tlp::kUnmarked, Tlp::kClear, true},
+      // A clearance is a level: "unmarked" sees nothing, even unmarked objects.
+      {Tlp::kUnmarked, Tlp::kClear, Tlp::kClear, false},
+      {Tlp::kUnmarked, Tlp::kUnmarked, Tlp::kUnmarked, false},
+      {Tlp::kRed, Tlp::kUnmarked, Tlp::kUnmarked, false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(ClearedFor(c.clearance, c.marking, c.unmarked_as), c.want)
+        << TlpName(c.clearance) << " " << TlpName(c.marking) << " " << TlpName(c.unmarked_as);
+  }
+}
+
 }  // namespace
 }  // namespace cotenant
