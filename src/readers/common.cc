@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "cotenant/refang.h"
+#include "cotenant/timestamp.h"
 
 namespace cotenant::readers {
 
@@ -342,26 +343,32 @@ std::optional<IndicatorType> TypeFromFeedName(std::string_view name) {
 
 namespace {
 
-bool Compatible(IndicatorType declared, IndicatorType got) {
+// Addresses, names, URLs and contacts: a feed's type column often labels these loosely
+// ("Domain" on a URL, "URL" on a bare domain), while the value itself is unambiguous.
+bool IsNetworkish(IndicatorType t) {
   using T = IndicatorType;
-  switch (declared) {
+  switch (t) {
     case T::kIpv4:
     case T::kIpv6:
-      return got == T::kIpv4 || got == T::kIpv6 || got == T::kEndpoint || got == T::kCidr;
     case T::kCidr:
-      return got == T::kCidr || got == T::kIpv4 || got == T::kIpv6;
     case T::kEndpoint:
-      return got == T::kEndpoint;
-    case T::kUrl:
-      return got == T::kUrl || got == T::kTelegramHandle || got == T::kTelegramBotToken ||
-             got == T::kUrlPath;
     case T::kDomain:
-      return got == T::kDomain;
+    case T::kUrl:
+    case T::kUrlPath:
+    case T::kEmail:
     case T::kTelegramHandle:
-      return got == T::kTelegramHandle;
+    case T::kTelegramBotToken:
+      return true;
     default:
-      return got == declared;
+      return false;
   }
+}
+
+// Hashes and fingerprints must match their declaration exactly (an "imphash" column holds
+// 32 hex digits that classification would call MD5); network values follow the value.
+bool Compatible(IndicatorType declared, IndicatorType got) {
+  if (declared == got) return true;
+  return IsNetworkish(declared) && IsNetworkish(got);
 }
 
 }  // namespace
@@ -373,6 +380,13 @@ Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorT
   if (classified.ok() && Compatible(*declared, classified->type)) return classified;
   Result<Indicator> typed = ParseIndicatorAs(*declared, Refang(text));
   if (typed.ok()) return typed;
+  // A "fingerprint" column holds SHA-1 or SHA-256 certificate fingerprints alike.
+  if (*declared == IndicatorType::kCertSha1 || *declared == IndicatorType::kCertSha256) {
+    IndicatorType other = *declared == IndicatorType::kCertSha1 ? IndicatorType::kCertSha256
+                                                                : IndicatorType::kCertSha1;
+    Result<Indicator> alt = ParseIndicatorAs(other, Refang(text));
+    if (alt.ok()) return alt;
+  }
   if (classified.ok()) {
     return InvalidArgument("`" + Truncate(text, 120) + "` is declared " +
                            std::string(IndicatorTypeName(*declared)) + " but is a " +
@@ -397,9 +411,49 @@ bool IsFileHash(IndicatorType type) {
 }
 
 Role ChooseRole(Role stated, IndicatorType type, Role fallback) {
-  if (stated != Role::kUnknown) return stated;
+  // A file hash is a sample whatever its row says ("C&C module", "payload"): the role words
+  // describe what the file does, not infrastructure.
   if (IsFileHash(type)) return Role::kSample;
+  if (stated != Role::kUnknown) return stated;
   return fallback;
+}
+
+Result<Timestamp> ParseSeenTime(std::string_view text, bool is_last) {
+  std::string_view t = Trim(text);
+  auto all_digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  std::string start, end_exclusive;
+  if (t.size() == 4 && all_digits(t)) {
+    start = std::string(t) + "-01-01";
+    end_exclusive = std::to_string(std::stoi(std::string(t)) + 1) + "-01-01";
+  } else if (t.size() == 7 && all_digits(t.substr(0, 4)) && t[4] == '-' &&
+             all_digits(t.substr(5, 2))) {
+    int year = std::stoi(std::string(t.substr(0, 4)));
+    int month = std::stoi(std::string(t.substr(5, 2)));
+    start = std::string(t) + "-01";
+    char buf[40];
+    if (month >= 12) {
+      std::snprintf(buf, sizeof buf, "%04d-01-01", year + 1);
+    } else {
+      std::snprintf(buf, sizeof buf, "%04d-%02d-01", year, month + 1);
+    }
+    end_exclusive = buf;
+  }
+  if (!start.empty()) {
+    Result<Timestamp> first = Timestamp::Parse(start);
+    if (!first.ok())
+      return InvalidArgument("`" + std::string(t) + "`: " + first.status().message());
+    if (!is_last) return first;
+    Result<Timestamp> next = Timestamp::Parse(end_exclusive);
+    if (!next.ok()) return first;  // the period ends past year 9999
+    return Timestamp::FromUnixSeconds(next->unix_seconds() - 1);
+  }
+  COTENANT_ASSIGN_OR_RETURN(Timestamp ts, Timestamp::Parse(t));
+  // A bare date as a last-seen covers the whole day.
+  bool bare_date = t.size() == 10 && t[4] == '-' && t[7] == '-';
+  if (is_last && bare_date) return Timestamp::FromUnixSeconds(ts.unix_seconds() + 86399);
+  return ts;
 }
 
 bool IsPlaceholder(std::string_view cell) {

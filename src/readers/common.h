@@ -91,18 +91,25 @@ Location JsonLocation(const std::string& file, std::string json_path);
 // "hostname", "ip-dst", "Intel::ADDR"...) to an indicator type; nullopt when unknown.
 std::optional<IndicatorType> TypeFromFeedName(std::string_view name);
 
-// Reads `text` as an indicator. Without a declared type it classifies; with one it accepts the
-// classification when it agrees with the declaration (an "IP" column holding "1.2.3.4:80" is an
-// endpoint, a "URL" column holding a t.me link is a Telegram handle), otherwise parses as the
-// declared type. Errors name the text and the reason.
+// Reads `text` as an indicator. Without a declared type it classifies. With one, a network
+// value (IP, CIDR, endpoint, domain, URL, e-mail, Telegram) is what it classifies as, since feeds
+// label these loosely ("Domain" on a URL, "IP" on "1.2.3.4:80"); hashes and fingerprints must
+// parse as the declared type (an "imphash" is 32 hex digits that would classify as MD5). Errors
+// name the text and the reason.
 Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorType> declared,
                                  const ClassifyOptions& options = {});
 
 // True for the file-hash types, whose default role is a sample.
 bool IsFileHash(IndicatorType type);
-// The role for a value when the source gave `stated` (may be kUnknown): file hashes default to
-// kSample, everything else to `fallback`.
+// The role for a value: file hashes are always samples; otherwise `stated` (what the source
+// said, may be kUnknown), else `fallback`.
 Role ChooseRole(Role stated, IndicatorType type, Role fallback);
+
+// A "first seen" / "last seen" cell. Besides Timestamp::Parse forms it accepts the month
+// ("2020-09") and year ("2020") precision vendors write; a first-seen takes the start of the
+// period, a last-seen its end (a bare date as last-seen is the end of that day), so a value
+// first and last seen on one day has a one-day interval, not an inverted one.
+Result<Timestamp> ParseSeenTime(std::string_view text, bool is_last);
 
 // Cells that mean "nothing here".
 bool IsPlaceholder(std::string_view cell);

@@ -337,7 +337,7 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
     auto time_cell = [&](int index, std::optional<Timestamp>* out, const char* what) {
       std::string_view cell = Cell(fields, index);
       if (cell.empty() || IsPlaceholder(cell)) return;
-      Result<Timestamp> t = Timestamp::Parse(cell);
+      Result<Timestamp> t = ParseSeenTime(cell, out == &o.last_seen);
       if (!t.ok()) {
         sink.OnRejection(MakeRejection(
             location, std::string(what) + " `" + std::string(cell) + "`: " + t.status().message(),

@@ -8,7 +8,7 @@
 //   hxxp://155.138.252[.]221/get.php
 //
 // A line that is not an indicator and contains none starts a new section when it looks like a
-// heading (first line, after a blank line, after another heading, or ending in ':'); its text
+// heading (first line, after a blank line, or ending in ':'); its text
 // is the observations' description and the role is guessed from it ("C2 addresses", "payload
 // drop sites"). Any other non-indicator line is rejected with the section it was in. A line
 // "<value> <comment>" keeps the comment as description; a line with indicators inside text
@@ -129,7 +129,9 @@ Status ReadIocText(LineReader& lines, const std::string& path, const ReadOptions
     std::string_view heading = t;
     while (!heading.empty() && heading.front() == '#') heading.remove_prefix(1);
     heading = Trim(heading);
-    bool looks_heading = hash_heading || blank_before || previous_heading || n == 1 ||
+    // After a heading only a line ending in ':' is another heading ("IOCs" then "Malicious
+    // Documents:"); anything else there is a value of that section that is not an indicator.
+    bool looks_heading = hash_heading || (blank_before && !previous_heading) || n == 1 ||
                          (!heading.empty() && heading.back() == ':');
     if (looks_heading && heading.size() <= 160) {
       while (!heading.empty() && heading.back() == ':') heading.remove_suffix(1);
@@ -141,6 +143,9 @@ Status ReadIocText(LineReader& lines, const std::string& path, const ReadOptions
     }
     std::string reason = "not an indicator";
     if (!section.empty()) reason += " (in section \"" + Truncate(section, 60) + "\")";
+    if (Result<Indicator> why = ClassifyIndicator(value); !why.ok()) {
+      reason += ": " + why.status().message();
+    }
     sink.OnRejection(MakeRejection(LineLocation(path, n), reason, t));
     blank_before = false;
     previous_heading = false;

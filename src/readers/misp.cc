@@ -3,9 +3,10 @@
 // Accepts {"Event": {...}}, {"response": [{"Event": {...}}, ...]}, a plain array of either, and
 // feed directories (manifest.json + <uuid>.json per event). Per event:
 //  - source: ReadOptions::source, else the creating organisation (Orgc.name), else "misp";
-//  - actor: ReadOptions::actor, else the event's threat-actor / mitre-intrusion-set galaxy
-//    clusters and "misp-galaxy:threat-actor=..." tags; an attribute's own tags or galaxies
-//    override the event's. Several actors give one observation per actor;
+//  - actor: ReadOptions::actor, else the event's threat-actor galaxy clusters and
+//    "misp-galaxy:threat-actor=..." tags (mitre-intrusion-set ones when there are none); an
+//    attribute's own tags or galaxies override the event's. Several actors give one
+//    observation per actor;
 //  - marking: "tlp:*" tags, the attribute's overriding the event's;
 //  - time: the attribute's first_seen/last_seen, else its object's, else the event date (the
 //    date the producer gave the activity; MISP's timestamp is an edit time and is not used);
@@ -53,8 +54,15 @@ void AddUnique(std::vector<std::string>& list, std::string_view value) {
   list.push_back(std::move(v));
 }
 
-// Reads "Tag" and "Galaxy" of an event or attribute: actor names and the TLP.
+// Reads "Tag" and "Galaxy" of an event or attribute: actor names and the TLP. Names from the
+// threat-actor galaxy come first; the ATT&CK intrusion-set cluster ("Lazarus Group - G0032")
+// and others count only when there is none, because events usually tag the same group in both
+// and one value would otherwise become two observations of one group.
 void ReadLabels(json::element e, std::vector<std::string>* actors, std::optional<Tlp>* tlp) {
+  std::vector<std::string> threat_actor, other;
+  auto add = [&](std::string_view galaxy, std::string_view value) {
+    AddUnique(galaxy == "threat-actor" ? threat_actor : other, value);
+  };
   if (auto tags = json::Arr(e, "Tag")) {
     for (json::element tag : *tags) {
       auto name = json::Str(tag, "name");
@@ -75,7 +83,7 @@ void ReadLabels(json::element e, std::vector<std::string>* actors, std::optional
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }
-      AddUnique(*actors, value);
+      add(galaxy, value);
     }
   }
   if (auto galaxies = json::Arr(e, "Galaxy")) {
@@ -84,11 +92,12 @@ void ReadLabels(json::element e, std::vector<std::string>* actors, std::optional
       if (!type || !IsActorGalaxy(*type)) continue;
       if (auto clusters = json::Arr(g, "GalaxyCluster")) {
         for (json::element c : *clusters) {
-          if (auto v = json::NonEmptyStr(c, "value")) AddUnique(*actors, *v);
+          if (auto v = json::NonEmptyStr(c, "value")) add(*type, *v);
         }
       }
     }
   }
+  for (const auto& a : threat_actor.empty() ? other : threat_actor) AddUnique(*actors, a);
 }
 
 // What one attribute says.
@@ -535,7 +544,8 @@ void ReadEvents(json::element doc, const std::string& jp, EventReader& reader, i
   if (depth > 3) return;
   if (doc.is_array()) {
     size_t i = 0;
-    for (json::element e : doc.get_array().value_unsafe()) {
+    json::array items = doc.get_array().value_unsafe();
+    for (json::element e : items) {
       ReadEvents(e, jp + "[" + std::to_string(i++) + "]", reader, depth + 1);
     }
     return;
@@ -583,7 +593,8 @@ Status ReadMispFeed(const std::string& dir, const ReadOptions& options, IngestSi
     return InvalidArgument(manifest_path + ": a MISP feed manifest maps event uuids to objects");
   }
   std::vector<std::string> uuids;
-  for (auto [key, value] : manifest.get_object().value_unsafe()) {
+  json::object entries = manifest.get_object().value_unsafe();
+  for (auto [key, value] : entries) {
     std::string uuid(key);
     if (uuid.empty() || uuid.find('/') != std::string::npos ||
         uuid.find("..") != std::string::npos) {

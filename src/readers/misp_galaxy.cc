@@ -34,7 +34,8 @@ std::vector<std::string_view> Strings(json::element e, std::string_view key) {
   if (f->is_string()) {
     out.push_back(f->get_string().value_unsafe());
   } else if (f->is_array()) {
-    for (json::element v : f->get_array().value_unsafe()) {
+    json::array items = f->get_array().value_unsafe();
+    for (json::element v : items) {
       if (v.is_string()) out.push_back(v.get_string().value_unsafe());
     }
   }
@@ -48,6 +49,11 @@ Status ReadMispGalaxyJson(std::string_view json_text, const std::string& path,
   simdjson::dom::parser parser;
   COTENANT_ASSIGN_OR_RETURN(json::element doc, json::Parse(parser, json_text, path));
   auto values = json::Arr(doc, "values");
+  if (!values && json::Field(doc, "namespace") && json::Field(doc, "uuid")) {
+    // A galaxy definition (galaxies/<type>.json): metadata only, the clusters live in
+    // clusters/<type>.json. Nothing to read, and nothing wrong.
+    return Status::Ok();
+  }
   if (!values) {
     return InvalidArgument(path + ": not a MISP galaxy cluster file (no \"values\" array)");
   }

@@ -91,21 +91,21 @@ Status ReadPdns(LineReader& lines, const std::string& path, const ReadOptions& o
     int64_t count = json::Int(record, "count").value_or(0);
     if (count < 0) count = 0;
 
-    std::vector<std::pair<std::string_view, std::string>> values;  // text, json path
+    // (text, json path); a non-string element keeps its place with no text.
+    std::vector<std::pair<std::optional<std::string_view>, std::string>> values;
     if (auto rdata = json::Field(record, "rdata")) {
       if (rdata->is_string()) {
         values.emplace_back(rdata->get_string().value_unsafe(), "$.rdata");
       } else if (rdata->is_array()) {
+        json::array items = rdata->get_array().value_unsafe();
         size_t i = 0;
-        for (json::element v : rdata->get_array().value_unsafe()) {
+        for (json::element v : items) {
           std::string jp = "$.rdata[" + std::to_string(i++) + "]";
-          if (!v.is_string()) {
-            Location l = location;
-            l.json_path = jp;
-            sink.OnRejection(MakeRejection(l, "rdata element is not a string", json::Preview(v)));
-            continue;
+          if (v.is_string()) {
+            values.emplace_back(v.get_string().value_unsafe(), jp);
+          } else {
+            values.emplace_back(std::nullopt, jp + " " + json::Preview(v));
           }
-          values.emplace_back(v.get_string().value_unsafe(), jp);
         }
       }
     }
@@ -113,7 +113,15 @@ Status ReadPdns(LineReader& lines, const std::string& path, const ReadOptions& o
       sink.OnRejection(MakeRejection(location, "no rdata", t));
       continue;
     }
-    for (auto& [text, jp] : values) {
+    for (auto& [maybe_text, jp] : values) {
+      if (!maybe_text) {
+        size_t sp = jp.find(' ');
+        Location l = location;
+        l.json_path = jp.substr(0, sp);
+        sink.OnRejection(MakeRejection(l, "rdata element is not a string", jp.substr(sp + 1)));
+        continue;
+      }
+      std::string_view text = *maybe_text;
       std::string_view target = StripDot(text);
       if (kind->kind == "mail-server") {
         // "10 mail.example.com": drop the preference.

@@ -77,6 +77,10 @@ Result<Format> DetectJson(std::string_view head, const std::string& path) {
       (Contains(head, "\"meta\"") || Contains(head, "\"category\""))) {
     return Format::kMispGalaxy;
   }
+  // A galaxy definition (galaxies/<type>.json) goes with its clusters.
+  if (Contains(head, "\"namespace\"") && Contains(head, "\"icon\"") && Contains(head, "\"uuid\"")) {
+    return Format::kMispGalaxy;
+  }
   if (LooksLikeStixJson(head)) return Format::kStix;
   return InvalidArgument(path +
                          ": JSON, but not a format cotenant reads (expected a STIX bundle, a MISP "

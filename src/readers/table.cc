@@ -13,6 +13,7 @@
 // Actor: ReadOptions::actor, else the document title without "Indicators of Compromise" when it
 // is a short name, else the directory (ESET's folders are named after the group). URLs in the
 // prose of a section are that section's references.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -102,8 +103,8 @@ Column ClassifyColumn(std::string_view header) {
       {"indicator", std::nullopt},
       {"ioc", std::nullopt},
       {"email", IndicatorType::kEmail},
-      {"thumbprint", std::nullopt},
-      {"fingerprint", std::nullopt},
+      {"thumbprint", IndicatorType::kCertSha1},
+      {"fingerprint", IndicatorType::kCertSha1},
       {"address", std::nullopt},
   };
   for (const auto& k : kKeys) {
@@ -122,14 +123,77 @@ Column ClassifyColumn(std::string_view header) {
   return c;
 }
 
-// Splits an AsciiDoc table line into cells. Text before the first '|' continues the previous
-// cell; "\|" is a literal bar.
-void SplitAsciiDocCells(std::string_view line, std::vector<std::string>* cells, bool* continues,
+struct AdocCell {
+  std::string text;
+  int colspan = 1;
+  int rowspan = 1;
+};
+
+// An AsciiDoc cell specifier ("2+", ".10+", "3*", "a", "2.3+a") before a '|'.
+bool ParseCellSpec(std::string_view spec, AdocCell* cell, bool allow_style_only) {
+  if (spec.empty()) return false;
+  size_t i = 0;
+  auto digits = [&](int* out) {
+    size_t b = i;
+    while (i < spec.size() && spec[i] >= '0' && spec[i] <= '9') ++i;
+    if (i == b || i - b > 4) return false;
+    *out = std::stoi(std::string(spec.substr(b, i - b)));
+    return true;
+  };
+  int a = 1, b = 1;
+  bool has_a = digits(&a);
+  bool has_b = false;
+  if (i < spec.size() && spec[i] == '.' && i + 1 < spec.size() && spec[i + 1] >= '0' &&
+      spec[i + 1] <= '9') {
+    ++i;
+    has_b = digits(&b);
+  }
+  bool span = false;
+  if (i < spec.size() && (spec[i] == '+' || spec[i] == '*')) {
+    span = spec[i] == '+';
+    ++i;
+  } else if (has_a || has_b) {
+    return false;
+  }
+  while (i < spec.size() && (spec[i] == '<' || spec[i] == '^' || spec[i] == '>' || spec[i] == '.'))
+    ++i;
+  bool style = false;
+  if (i < spec.size() && std::string_view("adehlmsv").find(spec[i]) != std::string_view::npos) {
+    ++i;
+    style = true;
+  }
+  if (i != spec.size()) return false;
+  if (!span && !(style && allow_style_only) && !(has_a || has_b)) return false;
+  if (span) {
+    cell->colspan = std::max(1, a);
+    cell->rowspan = std::max(1, b);
+  }
+  return true;
+}
+
+// Splits an AsciiDoc table line into cells with their spans. Text before the first '|'
+// continues the previous cell; "\|" is a literal bar.
+void SplitAsciiDocCells(std::string_view line, std::vector<AdocCell>* cells, bool* continues,
                         std::string* continuation) {
   *continues = false;
   continuation->clear();
   std::string cur;
   bool started = false;
+  AdocCell next;
+  auto finish = [&](std::string text) {
+    // A trailing specifier token belongs to the next cell.
+    AdocCell spec;
+    std::string_view t = Trim(text);
+    size_t ws = t.find_last_of(" \t");
+    std::string_view last = ws == std::string_view::npos ? t : t.substr(ws + 1);
+    bool whole = ws == std::string_view::npos;
+    if (!last.empty() && ParseCellSpec(last, &spec, whole)) {
+      t = whole ? std::string_view() : Trim(t.substr(0, ws));
+    } else {
+      spec = AdocCell();
+    }
+    return std::make_pair(std::string(t), spec);
+  };
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (c == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
@@ -138,17 +202,15 @@ void SplitAsciiDocCells(std::string_view line, std::vector<std::string>* cells, 
       continue;
     }
     if (c == '|') {
+      auto [text, spec] = finish(cur);
       if (started) {
-        cells->push_back(std::string(Trim(cur)));
-      } else if (!Trim(cur).empty()) {
-        // Cell specifiers ("2+", "a") before a bar are dropped; other text continues a cell.
-        std::string_view spec = Trim(cur);
-        bool is_spec = spec.find_first_not_of("0123456789.+*<>^adehlmsv") == std::string_view::npos;
-        if (!is_spec) {
-          *continues = true;
-          *continuation = std::string(spec);
-        }
+        next.text = text;
+        cells->push_back(next);
+      } else if (!text.empty()) {
+        *continues = true;
+        *continuation = text;
       }
+      next = spec;
       cur.clear();
       started = true;
       continue;
@@ -156,11 +218,43 @@ void SplitAsciiDocCells(std::string_view line, std::vector<std::string>* cells, 
     cur += c;
   }
   if (started) {
-    cells->push_back(std::string(Trim(cur)));
+    next.text = std::string(Trim(cur));
+    cells->push_back(next);
   } else if (!Trim(cur).empty()) {
     *continues = true;
     *continuation = std::string(Trim(cur));
   }
+}
+
+// The column count of `[cols="5*"]` or `[cols="1,2,3"]`; 0 when absent.
+size_t ColsFromAttributes(std::string_view attrs) {
+  size_t at = attrs.find("cols=");
+  if (at == std::string_view::npos) return 0;
+  std::string_view v = attrs.substr(at + 5);
+  char quote = !v.empty() && (v.front() == '"' || v.front() == '\'') ? v.front() : 0;
+  if (quote) {
+    v.remove_prefix(1);
+    size_t end = v.find(quote);
+    v = v.substr(0, end);
+  } else {
+    v = v.substr(0, v.find_first_of(",]"));
+  }
+  size_t n = 0;
+  for (auto part : SplitNoEmpty(v, ',')) {
+    size_t star = part.find('*');
+    if (star != std::string_view::npos && star > 0) {
+      int k = 0;
+      for (char ch : part.substr(0, star)) {
+        if (ch < '0' || ch > '9') return 0;
+        k = k * 10 + (ch - '0');
+        if (k > 100) return 0;
+      }
+      n += static_cast<size_t>(k);
+    } else {
+      ++n;
+    }
+  }
+  return n;
 }
 
 std::vector<std::string> SplitMarkdownCells(std::string_view line) {
@@ -230,15 +324,30 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
     return stem == "readme" ? ParentDirName(path) : FileStem(path);
   };
 
-  std::string section;                    // the innermost heading
-  std::vector<std::string> section_refs;  // URLs in the prose of the current top section
+  std::string section;  // the innermost heading
+  // URLs in the prose, with the level of the heading they were written under; a heading drops
+  // the references of its level and below.
+  std::vector<std::pair<size_t, std::string>> refs;
+  std::vector<std::string> section_refs;
+  size_t section_level = 0;
   // Table state.
   enum class Mode { kProse, kAsciiDocTable, kMarkdownTable, kCode, kCodeSkip };
   Mode mode = Mode::kProse;
   std::string code_fence;  // "```" or "----" or "...."
   std::vector<Column> columns;
   bool has_indicator_column = false;
-  std::vector<std::string> cells;
+  // AsciiDoc table state: declared width, header cells, the row being filled with its row
+  // spans carried over from earlier rows.
+  size_t pending_cols = 0;
+  size_t table_cols = 0;
+  std::vector<std::string> header_cells;
+  std::vector<std::string> row;
+  std::vector<bool> filled;
+  std::vector<int> span_left;
+  std::vector<std::string> span_text;
+  bool row_started = false;
+  size_t last_col = 0;
+  size_t real_cells = 0;
   int64_t row_line = 0;
   std::string previous_prose;  // a Markdown header row is the line before the separator
   int64_t previous_line = 0;
@@ -272,7 +381,7 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
       if (IsPlaceholder(cell)) continue;
       if (col.kind == ColumnKind::kFirstSeen || col.kind == ColumnKind::kLastSeen) {
         std::string clean = Refang(cell);
-        Result<Timestamp> t = Timestamp::Parse(Trim(clean));
+        Result<Timestamp> t = ParseSeenTime(clean, col.kind == ColumnKind::kLastSeen);
         if (!t.ok()) {
           sink.OnRejection(MakeRejection(
               location, col.header + " `" + std::string(cell) + "`: " + t.status().message(),
@@ -310,7 +419,10 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
           continue;
         }
       }
+      std::set<Indicator> seen_in_cell;
       for (auto& [indicator, original] : values) {
+        // "{vt-url}<sha1>[`<sha1>`]" names one value twice.
+        if (!seen_in_cell.insert(indicator).second) continue;
         if (indicator.type == IndicatorType::kDomain) domains.push_back(indicator);
         if (indicator.type == IndicatorType::kIpv4 || indicator.type == IndicatorType::kIpv6) {
           ips.push_back(indicator);
@@ -322,7 +434,7 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
         o.source = source.name;
         o.references = section_refs;
         o.first_seen = first;
-        o.last_seen = last ? last : first;
+        o.last_seen = last;
         o.tlp = options.tlp;
         o.original_text = std::move(original);
         o.description = section.empty()
@@ -340,12 +452,30 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
         r.kind = "resolves-to";
         r.to = ip;
         r.first_seen = first;
-        r.last_seen = last ? last : first;
+        r.last_seen = last;
         r.source = source.name;
         r.tlp = options.tlp;
         r.location = location;
         sink.OnRelationship(std::move(r));
       }
+    }
+  };
+
+  auto finish_row_if_full = [&] {
+    for (bool f : filled) {
+      if (!f) return;
+    }
+    if (has_indicator_column && real_cells > 0) emit_row(row, row_line);
+    row_started = false;
+  };
+  auto start_row = [&](int64_t line) {
+    row_started = true;
+    row_line = line;
+    real_cells = 0;
+    for (size_t c = 0; c < row.size(); ++c) {
+      filled[c] = span_left[c] > 0;
+      row[c] = span_left[c] > 0 ? span_text[c] : "";
+      if (span_left[c] > 0) --span_left[c];
     }
   };
 
@@ -371,6 +501,18 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
         if (t.empty()) continue;
         if (mode == Mode::kCodeSkip) continue;
         Result<Indicator> indicator = ClassifyIndicator(t);
+        std::string note;
+        if (!indicator.ok()) {
+          // "<value> (UPX packed)": the value, with the rest as its description.
+          size_t ws = t.find_first_of(" \t");
+          if (ws != std::string_view::npos) {
+            Result<Indicator> head = ClassifyIndicator(t.substr(0, ws));
+            if (head.ok()) {
+              indicator = std::move(head);
+              note = std::string(Trim(t.substr(ws)));
+            }
+          }
+        }
         if (!indicator.ok()) {
           std::string reason = indicator.status().message();
           if (!section.empty()) reason += " (in section \"" + Truncate(section, 60) + "\")";
@@ -386,7 +528,7 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
         o.references = section_refs;
         o.tlp = options.tlp;
         o.original_text = std::string(t);
-        o.description = section;
+        o.description = note.empty() ? section : (section.empty() ? note : section + "; " + note);
         o.basis.push_back(report);
         o.location = LineLocation(path, n);
         sink.OnObservation(std::move(o));
@@ -394,36 +536,66 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
       }
       case Mode::kAsciiDocTable: {
         if (t.starts_with("|===")) {
-          if (!cells.empty() && has_indicator_column) {
+          if (row_started && real_cells > 0 && has_indicator_column) {
             sink.OnRejection(MakeRejection(LineLocation(path, row_line),
-                                           "table row with " + std::to_string(cells.size()) +
-                                               " of " + std::to_string(columns.size()) + " cells",
-                                           cells.front()));
+                                           "incomplete table row at the end of the table",
+                                           row.empty() ? "" : row.front()));
           }
-          cells.clear();
           columns.clear();
+          header_cells.clear();
           mode = Mode::kProse;
           continue;
         }
         if (t.empty()) continue;
-        std::vector<std::string> line_cells;
+        std::vector<AdocCell> line_cells;
         bool continues = false;
         std::string continuation;
         SplitAsciiDocCells(t, &line_cells, &continues, &continuation);
-        if (continues && !cells.empty()) cells.back() += " " + continuation;
-        if (columns.empty()) {
-          // The first line is the header row, with or without [options="header"]: ESET writes
-          // its column names there either way, and its cells fix the width.
-          if (!line_cells.empty()) set_columns(line_cells);
-          continue;
-        }
-        for (auto& c : line_cells) {
-          if (cells.empty()) row_line = n;
-          cells.push_back(std::move(c));
-          if (cells.size() == columns.size()) {
-            if (has_indicator_column) emit_row(cells, row_line);
-            cells.clear();
+        if (continues) {
+          if (columns.empty() && !header_cells.empty()) {
+            header_cells.back() += " " + continuation;
+          } else if (row_started && last_col < row.size()) {
+            row[last_col] += " " + continuation;
           }
+        }
+        size_t next_cell = 0;
+        if (columns.empty()) {
+          // The header row: the first line's cells, or the first `cols` cells when the table
+          // declares its width. ESET writes column names there with or without
+          // [options="header"].
+          if (table_cols == 0) {
+            for (auto& c : line_cells) header_cells.push_back(c.text);
+            next_cell = line_cells.size();
+          } else {
+            while (next_cell < line_cells.size() && header_cells.size() < table_cols) {
+              header_cells.push_back(line_cells[next_cell++].text);
+            }
+          }
+          if (header_cells.empty() || (table_cols != 0 && header_cells.size() < table_cols)) {
+            continue;
+          }
+          set_columns(header_cells);
+          row.assign(columns.size(), "");
+          filled.assign(columns.size(), false);
+          span_left.assign(columns.size(), 0);
+          span_text.assign(columns.size(), "");
+          row_started = false;
+        }
+        for (; next_cell < line_cells.size(); ++next_cell) {
+          const AdocCell& cell = line_cells[next_cell];
+          if (!row_started) start_row(n);
+          size_t col = 0;
+          while (col < filled.size() && filled[col]) ++col;
+          if (col == filled.size()) continue;  // cannot happen: full rows are emitted
+          row[col] = cell.text;
+          last_col = col;
+          ++real_cells;
+          for (int k = 0; k < cell.colspan && col + k < filled.size(); ++k) filled[col + k] = true;
+          if (cell.rowspan > 1) {
+            span_left[col] = cell.rowspan - 1;
+            span_text[col] = cell.text;
+          }
+          finish_row_if_full();
         }
         continue;
       }
@@ -441,11 +613,17 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
     }
 
     // Prose.
-    if (t.starts_with("[") && t.ends_with("]")) continue;  // block attributes
+    if (t.starts_with("[") && t.ends_with("]")) {  // block attributes
+      if (size_t cols = ColsFromAttributes(t); cols > 0) pending_cols = cols;
+      continue;
+    }
     if (t.starts_with("|===")) {
       mode = Mode::kAsciiDocTable;
-      cells.clear();
+      table_cols = pending_cols;
+      pending_cols = 0;
+      header_cells.clear();
       columns.clear();
+      row_started = false;
       continue;
     }
     if (IsMarkdownSeparator(t) && !previous_prose.empty() && previous_prose.front() == '|') {
@@ -498,12 +676,16 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
           if (actor.empty()) actor = ActorFromTitle(title);
           if (actor.empty()) actor = fallback_actor();
         }
-        if (level <= 2) section_refs.clear();
+        std::erase_if(refs, [&](const auto& r) { return r.first >= level; });
+        section_refs.clear();
+        for (const auto& r : refs) section_refs.push_back(r.second);
+        section_level = level;
         section = std::string(title);
         previous_prose.clear();
         continue;
       }
     }
+    pending_cols = 0;  // block attributes apply to the block right after them
     // Prose: URLs are the section's references.
     if (!t.empty() && t.front() != '|' && t.front() != ':') {
       for (auto token : SplitNoEmpty(t, ' ')) {
@@ -516,7 +698,10 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
           if (size_t bracket = ref.find('['); bracket != std::string::npos) ref.resize(bracket);
           bool dup = false;
           for (const auto& r : section_refs) dup |= r == ref;
-          if (!dup && !ref.empty()) section_refs.push_back(ref);
+          if (!dup && !ref.empty()) {
+            refs.emplace_back(section_level, ref);
+            section_refs.push_back(ref);
+          }
         }
       }
     }

@@ -28,7 +28,8 @@ void MessageText(json::element message, std::string* text, std::vector<std::stri
     return;
   }
   if (!f->is_array()) return;
-  for (json::element part : f->get_array().value_unsafe()) {
+  json::array parts = f->get_array().value_unsafe();
+  for (json::element part : parts) {
     if (part.is_string()) {
       text->append(part.get_string().value_unsafe());
     } else if (part.is_object()) {
