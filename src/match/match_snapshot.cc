@@ -495,18 +495,27 @@ bool Has(const MatchSnapshot::Image& im, Ns ns) {
   return (im.ns_present & (1u << static_cast<uint8_t>(ns))) != 0;
 }
 
-// Domain and every label suffix, one right-to-left pass (see HashString).
+// The name and every label suffix, most specific first. The hashes of all suffixes come from
+// one right-to-left pass (see HashString).
 void LookupName(const MatchSnapshot::Image& im, std::string_view name, ProbeHits& out) {
   if (Has(im, Ns::kDomain)) {
+    constexpr size_t kMaxLabels = 128;
+    size_t starts[kMaxLabels];
+    uint64_t hashes[kMaxLabels];
+    size_t n = 0;
     uint64_t h = HashSeed(Ns::kDomain);
     for (size_t i = name.size(); i > 0; --i) {
       char c = name[i - 1];
-      if (c == '.' && i < name.size()) {
-        LookupString(im, Ns::kDomain, h, name.substr(i), MatchHow::kSubdomain, out);
+      if (c == '.' && i < name.size() && n < kMaxLabels) {
+        starts[n] = i;
+        hashes[n++] = h;
       }
       h = HashStep(h, static_cast<unsigned char>(c));
     }
     LookupString(im, Ns::kDomain, h, name, MatchHow::kExact, out);
+    for (size_t k = n; k > 0; --k) {
+      LookupString(im, Ns::kDomain, hashes[k - 1], name.substr(starts[k - 1]), MatchHow::kSubdomain, out);
+    }
   }
   if (Has(im, Ns::kUrlHost)) {
     LookupString(im, Ns::kUrlHost, HashString(Ns::kUrlHost, name), name, MatchHow::kUrlHost, out);
@@ -525,6 +534,9 @@ void LookupIpValue(const MatchSnapshot::Image& im, int family, uint32_t v4, cons
 
 // A host: an address, or a DNS name (IDN and Zeek-escaped names through the slow path).
 void LookupHost(const MatchSnapshot::Image& im, std::string_view text, ProbeHits& out) {
+  if (text.find(':') != std::string_view::npos) {  // "host:port" as HTTP Host headers carry it
+    text = match_internal::HostWithoutPort(text);
+  }
   uint32_t v4 = 0;
   Uint128 v6{};
   int family = ParseIp(text, &v4, &v6);

@@ -137,6 +137,7 @@ void ScanZeekTsv(const ZeekTsvPlan& plan, std::string_view data, ScanBatch& batc
     }
     const char* line_start = p;
     uint32_t rec = static_cast<uint32_t>(batch.records.size());
+    size_t probes_before = batch.probes.size();
     uint32_t col = 0;
     size_t ci = 0;
     std::string_view host, uri;
@@ -174,6 +175,7 @@ void ScanZeekTsv(const ZeekTsvPlan& plan, std::string_view data, ScanBatch& batc
     if (line_len > 0 && line_start[line_len - 1] == '\n') --line_len;
     batch.records.push_back({std::string_view(line_start, line_len), line_no});
     if (ci < ncols || (plan.uri_column >= 0 && static_cast<int>(col) < plan.uri_column)) {
+      batch.probes.resize(probes_before);  // a broken record raises nothing
       batch.Error(line_no, "fewer columns than #fields names (" + std::to_string(col + 1) +
                                " of " + std::to_string(plan.fields.size()) + ")");
       continue;

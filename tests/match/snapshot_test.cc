@@ -1,0 +1,231 @@
+// MatchSnapshot: builder checks, save/load round trip, corrupt images, memory per indicator.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "cotenant/match_snapshot.h"
+#include "match_testing.h"
+#include "testing.h"
+
+namespace cotenant {
+namespace {
+
+MatchRecord Record(IndicatorType type, std::string value, std::string actor = "APT-A") {
+  MatchRecord r;
+  r.indicator = Indicator{type, value, value};
+  r.actors = {std::move(actor)};
+  r.roles = {Role::kC2};
+  r.sources = {"feed"};
+  return r;
+}
+
+std::vector<std::string> Hits(const MatchSnapshot& snap, ObservedKind kind, std::string_view value) {
+  Probe p;
+  p.kind = kind;
+  p.value = value;
+  std::vector<Hit> hits;
+  snap.Lookup({&p, 1}, hits);
+  std::vector<std::string> out;
+  for (const Hit& h : hits) out.emplace_back(snap.IndicatorValueAt(h.indicator));
+  return out;
+}
+
+TEST(MatchSnapshotBuilder, AcceptsCanonicalValues) {
+  const std::pair<IndicatorType, std::string> accepted[] = {
+      {IndicatorType::kIpv4, "0.0.0.0"},
+      {IndicatorType::kIpv4, "255.255.255.255"},
+      {IndicatorType::kIpv6, "2001:db8::1"},
+      {IndicatorType::kCidr, "0.0.0.0/0"},
+      {IndicatorType::kCidr, "10.0.0.0/8"},
+      {IndicatorType::kCidr, "2001:db8::/32"},
+      {IndicatorType::kDomain, "example.org"},
+      {IndicatorType::kDomain, "*.example.org"},
+      {IndicatorType::kDomain, "_dmarc.example.org"},
+      {IndicatorType::kUrl, "http://example.org/a"},
+      {IndicatorType::kSha1, std::string(40, 'a')},
+      {IndicatorType::kJarm, std::string(62, '0')},
+      {IndicatorType::kEmail, "Boss@example.org"},
+  };
+  for (const auto& [type, value] : accepted) {
+    MatchSnapshotBuilder b;
+    EXPECT_TRUE(b.Add(Record(type, value)).ok()) << value;
+  }
+}
+
+TEST(MatchSnapshotBuilder, RejectsNonCanonicalOrUnmatchable) {
+  const std::pair<IndicatorType, std::string> rejected[] = {
+      {IndicatorType::kIpv4, "1.2.3.04"},
+      {IndicatorType::kIpv4, "1.2.3"},
+      {IndicatorType::kIpv4, " 1.2.3.4"},
+      {IndicatorType::kIpv6, "2001:DB8::1"},
+      {IndicatorType::kIpv6, "2001:db8:0::1"},
+      {IndicatorType::kIpv6, "::ffff:1.2.3.4"},
+      {IndicatorType::kCidr, "10.0.0.1/8"},
+      {IndicatorType::kCidr, "10.0.0.0/33"},
+      {IndicatorType::kCidr, "10.0.0.0"},
+      {IndicatorType::kDomain, "Example.org"},
+      {IndicatorType::kDomain, "example.org."},
+      {IndicatorType::kDomain, ""},
+      {IndicatorType::kUrl, "example.org/a"},
+      {IndicatorType::kMd5, std::string(32, 'A')},
+      {IndicatorType::kSha256, std::string(63, 'a')},
+      {IndicatorType::kEmail, "boss@Example.org"},
+      {IndicatorType::kAsn, "AS64500"},
+      {IndicatorType::kSsdeep, "3:abc:def"},
+      {IndicatorType::kTelegramHandle, "t.me/someone"},
+  };
+  for (const auto& [type, value] : rejected) {
+    MatchSnapshotBuilder b;
+    EXPECT_FALSE(b.Add(Record(type, value)).ok()) << value;
+  }
+  MatchSnapshotBuilder b;
+  MatchRecord r = Record(IndicatorType::kIpv4, "192.0.2.1");
+  r.valid_from = Timestamp::FromUnixSeconds(2000);
+  r.valid_until = Timestamp::FromUnixSeconds(1000);
+  EXPECT_FALSE(b.Add(r).ok());
+}
+
+TEST(MatchSnapshot, MergesRecordsAndKeepsValidityPerRecord) {
+  MatchSnapshotBuilder b;
+  MatchRecord a = Record(IndicatorType::kIpv4, "192.0.2.1", "APT-A");
+  a.valid_until = Timestamp::FromUnixSeconds(1000);
+  MatchRecord c = Record(IndicatorType::kIpv4, "192.0.2.1", "APT-B");
+  c.valid_from = Timestamp::FromUnixSeconds(5000);
+  ASSERT_TRUE(b.Add(a).ok());
+  ASSERT_TRUE(b.Add(a).ok());  // exact duplicate: merged
+  ASSERT_TRUE(b.Add(c).ok());
+  auto snap = b.Build(Timestamp::FromUnixSeconds(1));
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  ASSERT_EQ(snap->indicator_count(), 1u);
+  ASSERT_EQ(snap->EntryCount(0), 2u);
+  EXPECT_TRUE(snap->EntryValidAt(0, 0, 500));
+  EXPECT_FALSE(snap->EntryValidAt(0, 0, 1001));
+  EXPECT_FALSE(snap->EntryValidAt(0, 1, 4999));
+  EXPECT_TRUE(snap->EntryValidAt(0, 1, 5000));
+  EXPECT_EQ(snap->EntryAt(0, 0).actors, std::vector<std::string_view>{"APT-A"});
+  EXPECT_EQ(snap->EntryAt(0, 1).actors, std::vector<std::string_view>{"APT-B"});
+}
+
+TEST(MatchSnapshot, NestedAndOverlappingPrefixesReportEveryCover) {
+  MatchSnapshotBuilder b;
+  for (const char* p : {"0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3/32",
+                        "10.2.0.0/16", "255.255.255.255/32", "::/0", "2001:db8::/32",
+                        "2001:db8:ffff::/48"}) {
+    ASSERT_TRUE(b.Add(Record(IndicatorType::kCidr, p)).ok()) << p;
+  }
+  auto snap = b.Build();
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  using V = std::vector<std::string>;
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.1.2.3"),
+            (V{"10.1.2.3/32", "10.1.2.0/24", "10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.1.2.4"),
+            (V{"10.1.2.0/24", "10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.1.3.0"), (V{"10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.2.255.255"), (V{"10.2.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "11.0.0.0"), (V{"0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "255.255.255.255"), (V{"255.255.255.255/32", "0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "2001:db8:ffff:1::1"),
+            (V{"2001:db8:ffff::/48", "2001:db8::/32", "::/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "2001:db9::1"), (V{"::/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "not an address"), V{});
+}
+
+// Every address against a brute-force Contains over random nested prefixes.
+TEST(MatchSnapshot, CidrIndexAgreesWithBruteForce) {
+  std::mt19937 rng(7);
+  std::vector<std::pair<uint32_t, int>> prefixes;
+  MatchSnapshotBuilder b;
+  for (int i = 0; i < 300; ++i) {
+    int len = static_cast<int>(rng() % 33);
+    uint32_t base = (rng() % 4) << 30 | (rng() & 0x3fffffff);
+    uint32_t mask = len == 0 ? 0 : ~uint32_t{0} << (32 - len);
+    base &= mask;
+    char text[32];
+    std::snprintf(text, sizeof(text), "%u.%u.%u.%u/%d", base >> 24, (base >> 16) & 255,
+                  (base >> 8) & 255, base & 255, len);
+    if (b.Add(Record(IndicatorType::kCidr, text)).ok()) prefixes.push_back({base, len});
+  }
+  auto snap = b.Build();
+  ASSERT_TRUE(snap.ok());
+  std::sort(prefixes.begin(), prefixes.end());
+  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+  for (int i = 0; i < 3000; ++i) {
+    uint32_t ip = rng();
+    if (i % 3 == 0) ip = prefixes[rng() % prefixes.size()].first + (rng() % 4);
+    size_t expected = 0;
+    for (auto [base, len] : prefixes) {
+      uint32_t mask = len == 0 ? 0 : ~uint32_t{0} << (32 - len);
+      if ((ip & mask) == base) ++expected;
+    }
+    char text[20];
+    std::snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+    EXPECT_EQ(Hits(*snap, ObservedKind::kIp, text).size(), expected) << text;
+  }
+}
+
+TEST(MatchSnapshot, SaveLoadRoundTripAndCorruption) {
+  auto built = testing::SnapshotFromTsv(testing::SourcePath("tests/golden/match/indicators.tsv"));
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  auto dir = std::filesystem::temp_directory_path() / ("cotenant_snap_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "s.ctsnap").string();
+  ASSERT_TRUE(built->Save(path).ok());
+  auto loaded = MatchSnapshot::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->image(), built->image());
+  EXPECT_EQ(loaded->built_at(), 1700000000);
+  EXPECT_EQ(Hits(*loaded, ObservedKind::kHost, "a.higan.org"), std::vector<std::string>{"higan.org"});
+  EXPECT_EQ(loaded->stats().indicators, built->stats().indicators);
+
+  EXPECT_EQ(MatchSnapshot::Load((dir / "missing").string()).status().code(), StatusCode::kNotFound);
+  std::string image(built->image());
+  // Truncated, wrong magic, wrong version, and an out-of-range index: errors, never crashes.
+  EXPECT_FALSE(MatchSnapshot::FromBytes(image.substr(0, image.size() / 2)).ok());
+  std::string bad = image;
+  bad[0] = 'X';
+  EXPECT_FALSE(MatchSnapshot::FromBytes(bad).ok());
+  bad = image;
+  bad[8] = 9;
+  EXPECT_EQ(MatchSnapshot::FromBytes(bad).status().code(), StatusCode::kUnsupported);
+  std::mt19937 rng(1);
+  int rejected = 0;
+  for (int i = 0; i < 100; ++i) {
+    bad = image;
+    size_t pos = 64 + rng() % (image.size() - 64);
+    bad[pos] = static_cast<char>(bad[pos] ^ (1 << (rng() % 8)));
+    auto s = MatchSnapshot::FromBytes(bad);
+    if (!s.ok()) {
+      ++rejected;
+      continue;
+    }
+    // Accepted images must still be safe to query.
+    for (const char* v : {"a.higan.org", "198.51.100.200", "2001:db8:1::1", "stage.example"}) {
+      Hits(*s, ObservedKind::kHost, v);
+    }
+  }
+  EXPECT_GT(rejected, 0);
+  std::filesystem::remove_all(dir);
+}
+
+// The documented budget: at most 64 bytes per IPv4 indicator, metadata for a hit included.
+TEST(MatchSnapshot, MemoryPerIpv4Indicator) {
+  MatchSnapshotBuilder b;
+  std::mt19937 rng(3);
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    uint32_t ip = rng();
+    char text[20];
+    std::snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+    MatchRecord r = Record(IndicatorType::kIpv4, text, i % 2 ? "APT-A" : "APT-B");
+    ASSERT_TRUE(b.Add(r).ok());
+  }
+  auto snap = b.Build();
+  ASSERT_TRUE(snap.ok());
+  double per = static_cast<double>(snap->stats().bytes) / snap->stats().indicators;
+  EXPECT_LE(per, 64.0) << "bytes per IPv4 indicator";
+}
+
+}  // namespace
+}  // namespace cotenant
