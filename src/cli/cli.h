@@ -34,5 +34,7 @@ bool ShowProgress(const GlobalOptions& options);
 void AddCanonCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddExtractCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddMatchCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace cotenant::cli

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   AddCanonCommand(app, global, exit_code);
   AddExtractCommand(app, global, exit_code);
   AddTokenCommand(app, global, exit_code);
+  AddMatchCommand(app, global, exit_code);
+  AddSnapshotCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);
