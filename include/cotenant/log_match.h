@@ -95,16 +95,16 @@ struct LogMatchOptions {
 
 struct LogMatchStats {
   uint64_t files = 0;
-  uint64_t bytes = 0;         // decompressed bytes read
+  uint64_t bytes = 0;  // decompressed bytes read
   uint64_t lines = 0;
-  uint64_t records = 0;       // data lines (log records, list values)
-  uint64_t probes = 0;        // values looked up
+  uint64_t records = 0;  // data lines (log records, list values)
+  uint64_t probes = 0;   // values looked up
   uint64_t alerts = 0;
-  uint64_t matches = 0;       // indicator matches over all alerts
-  uint64_t allowlisted = 0;   // values the allowlist suppressed
-  uint64_t expired = 0;       // matches dropped because no record was valid at the event time
-  uint64_t malformed = 0;     // lines that could not be read (bad JSON, too few columns)
-  uint64_t reloads = 0;       // snapshot changes taken between chunks
+  uint64_t matches = 0;             // indicator matches over all alerts
+  uint64_t allowlisted = 0;         // values the allowlist suppressed
+  uint64_t expired = 0;             // matches dropped because no record was valid at the event time
+  uint64_t malformed = 0;           // lines that could not be read (bad JSON, too few columns)
+  uint64_t reloads = 0;             // snapshot changes taken between chunks
   std::vector<std::string> errors;  // the first malformed lines and unreadable inputs, explained
   uint64_t unreadable_inputs = 0;
 };

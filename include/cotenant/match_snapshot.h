@@ -45,10 +45,10 @@ namespace cotenant {
 // What one source says about one indicator, as the matcher needs it on a hit.
 struct MatchRecord {
   Indicator indicator;
-  std::vector<std::string> actors;   // canonical actor names; empty = no actor named
+  std::vector<std::string> actors;  // canonical actor names; empty = no actor named
   std::vector<Role> roles;
   std::vector<std::string> sources;
-  int confidence = -1;               // STIX 0-100; -1 = not given
+  int confidence = -1;  // STIX 0-100; -1 = not given
   Tlp tlp = Tlp::kUnmarked;
   // The record fires only for events inside [valid_from, valid_until]; nullopt = unbounded.
   // Stored with second precision as unsigned 32-bit Unix time: a bound after 2106 is unbounded.
@@ -69,8 +69,8 @@ enum class ObservedKind : uint8_t {
   kJa3,
   kJa3s,
   kJarm,
-  kEmail,     // "user@example.org" or "Name <user@example.org>"; its domain is also a host
-  kAny,       // an untyped value (plain lists): classified, then looked up as the above
+  kEmail,  // "user@example.org" or "Name <user@example.org>"; its domain is also a host
+  kAny,    // an untyped value (plain lists): classified, then looked up as the above
 };
 
 // One observed value to look up. `value` and `extra` are borrowed for the call only.
@@ -104,17 +104,17 @@ struct MatchEntry {
   uint32_t role_bits = 0;  // bit (1 << static_cast<int>(Role))
   int confidence = -1;
   Tlp tlp = Tlp::kUnmarked;
-  std::optional<int64_t> valid_from;   // Unix seconds
+  std::optional<int64_t> valid_from;  // Unix seconds
   std::optional<int64_t> valid_until;
 };
 
 struct SnapshotStats {
-  uint64_t indicators = 0;     // distinct indicators (allowlist-only values not counted)
-  uint64_t allowlisted = 0;    // distinct allowlist values
-  uint64_t entries = 0;        // metadata records after merging duplicates
+  uint64_t indicators = 0;   // distinct indicators (allowlist-only values not counted)
+  uint64_t allowlisted = 0;  // distinct allowlist values
+  uint64_t entries = 0;      // metadata records after merging duplicates
   uint64_t ipv4 = 0, ipv6 = 0, cidr = 0, domains = 0, urls = 0, hashes = 0, certs = 0,
            tls_fingerprints = 0, emails = 0;
-  uint64_t bytes = 0;          // size of the compiled image (the file size)
+  uint64_t bytes = 0;             // size of the compiled image (the file size)
   uint64_t ipv4_table_bytes = 0;  // hot IPv4 membership table
 };
 

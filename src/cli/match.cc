@@ -32,13 +32,17 @@ struct MatchFlags {
 
 void PrintReport(const BuildReport& r, const GlobalOptions& global) {
   if (global.quiet) return;
-  std::fprintf(stderr, "indicators: %llu records, %llu allowlist values, %llu not observable in logs, %llu rejected\n",
-               static_cast<unsigned long long>(r.records), static_cast<unsigned long long>(r.allowlisted),
-               static_cast<unsigned long long>(r.unmatchable), static_cast<unsigned long long>(r.rejected));
+  std::fprintf(
+      stderr,
+      "indicators: %llu records, %llu allowlist values, %llu not observable in logs, %llu "
+      "rejected\n",
+      static_cast<unsigned long long>(r.records), static_cast<unsigned long long>(r.allowlisted),
+      static_cast<unsigned long long>(r.unmatchable), static_cast<unsigned long long>(r.rejected));
   for (const auto& m : r.messages) std::fprintf(stderr, "  %s\n", m.c_str());
 }
 
-Result<std::shared_ptr<const MatchSnapshot>> LoadSnapshot(const MatchFlags& f, const GlobalOptions& global) {
+Result<std::shared_ptr<const MatchSnapshot>> LoadSnapshot(const MatchFlags& f,
+                                                          const GlobalOptions& global) {
   if (!f.snapshot_path.empty()) {
     COTENANT_ASSIGN_OR_RETURN(MatchSnapshot s, MatchSnapshot::Load(f.snapshot_path));
     return std::make_shared<const MatchSnapshot>(std::move(s));
@@ -84,16 +88,19 @@ std::string JsonString(std::string_view s) {
 void PrintSummary(const LogMatchStats& s, const PrintingSink& sink, bool json) {
   auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   if (json) {
-    std::string out = "{\"files\":" + std::to_string(s.files) + ",\"bytes\":" + std::to_string(s.bytes) +
-                      ",\"lines\":" + std::to_string(s.lines) + ",\"records\":" + std::to_string(s.records) +
-                      ",\"values\":" + std::to_string(s.probes) + ",\"alerts\":" + std::to_string(s.alerts) +
-                      ",\"matches\":" + std::to_string(s.matches) + ",\"shared\":" + std::to_string(sink.shared) +
-                      ",\"allowlisted\":" + std::to_string(s.allowlisted) + ",\"expired\":" + std::to_string(s.expired) +
-                      ",\"malformed\":" + std::to_string(s.malformed) +
-                      ",\"unreadable_inputs\":" + std::to_string(s.unreadable_inputs) +
-                      ",\"reloads\":" + std::to_string(s.reloads);
-    for (const auto& [name, map] : {std::pair{"by_log", &sink.by_log}, std::pair{"by_type", &sink.by_type},
-                                    std::pair{"by_actor", &sink.by_actor}}) {
+    std::string out =
+        "{\"files\":" + std::to_string(s.files) + ",\"bytes\":" + std::to_string(s.bytes) +
+        ",\"lines\":" + std::to_string(s.lines) + ",\"records\":" + std::to_string(s.records) +
+        ",\"values\":" + std::to_string(s.probes) + ",\"alerts\":" + std::to_string(s.alerts) +
+        ",\"matches\":" + std::to_string(s.matches) + ",\"shared\":" + std::to_string(sink.shared) +
+        ",\"allowlisted\":" + std::to_string(s.allowlisted) +
+        ",\"expired\":" + std::to_string(s.expired) +
+        ",\"malformed\":" + std::to_string(s.malformed) +
+        ",\"unreadable_inputs\":" + std::to_string(s.unreadable_inputs) +
+        ",\"reloads\":" + std::to_string(s.reloads);
+    for (const auto& [name, map] :
+         {std::pair{"by_log", &sink.by_log}, std::pair{"by_type", &sink.by_type},
+          std::pair{"by_actor", &sink.by_actor}}) {
       out += std::string(",\"") + name + "\":{";
       bool first = true;
       for (const auto& [k, v] : *map) {
@@ -105,15 +112,18 @@ void PrintSummary(const LogMatchStats& s, const PrintingSink& sink, bool json) {
     std::fprintf(stderr, "%s}\n", out.c_str());
     return;
   }
-  std::fprintf(stderr,
-               "files %llu, %llu bytes, %llu lines, %llu records, %llu values looked up\n"
-               "alerts %llu (%llu indicator matches, %llu on infrastructure shared between actors)\n"
-               "allowlisted %llu, expired %llu, malformed lines %llu, unreadable inputs %llu, reloads %llu\n",
-               u(s.files), u(s.bytes), u(s.lines), u(s.records), u(s.probes), u(s.alerts), u(s.matches),
-               u(sink.shared), u(s.allowlisted), u(s.expired), u(s.malformed), u(s.unreadable_inputs),
-               u(s.reloads));
-  for (const auto& [name, map] : {std::pair{"by log", &sink.by_log}, std::pair{"by indicator type", &sink.by_type},
-                                  std::pair{"by actor", &sink.by_actor}}) {
+  std::fprintf(
+      stderr,
+      "files %llu, %llu bytes, %llu lines, %llu records, %llu values looked up\n"
+      "alerts %llu (%llu indicator matches, %llu on infrastructure shared between actors)\n"
+      "allowlisted %llu, expired %llu, malformed lines %llu, unreadable inputs %llu, reloads "
+      "%llu\n",
+      u(s.files), u(s.bytes), u(s.lines), u(s.records), u(s.probes), u(s.alerts), u(s.matches),
+      u(sink.shared), u(s.allowlisted), u(s.expired), u(s.malformed), u(s.unreadable_inputs),
+      u(s.reloads));
+  for (const auto& [name, map] :
+       {std::pair{"by log", &sink.by_log}, std::pair{"by indicator type", &sink.by_type},
+        std::pair{"by actor", &sink.by_actor}}) {
     if (map->empty()) continue;
     std::fprintf(stderr, "%s:", name);
     for (const auto& [k, v] : *map) std::fprintf(stderr, " %s=%llu", k.c_str(), u(v));
@@ -124,7 +134,9 @@ void PrintSummary(const LogMatchStats& s, const PrintingSink& sink, bool json) {
 int RunMatch(MatchFlags& f, const GlobalOptions& global) {
   auto format = LogFormatFromName(f.format);
   if (!format) {
-    std::fprintf(stderr, "cotenant match: unknown --format `%s` (auto, zeek, zeek-json, eve, plain)\n", f.format.c_str());
+    std::fprintf(stderr,
+                 "cotenant match: unknown --format `%s` (auto, zeek, zeek-json, eve, plain)\n",
+                 f.format.c_str());
     return kExitUsage;
   }
   if (f.ttl_days >= 0) f.source.ttl_days = f.ttl_days;
@@ -182,9 +194,10 @@ int RunMatch(MatchFlags& f, const GlobalOptions& global) {
 void AddMatchCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto flags = std::make_shared<MatchFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "match", "Match Zeek/Suricata logs or value lists against indicators; alerts as NDJSON on stdout");
-  CLI::Option* snapshot_opt =
-      cmd->add_option("--snapshot", flags->snapshot_path, "compiled snapshot (cotenant snapshot build)");
+      "match",
+      "Match Zeek/Suricata logs or value lists against indicators; alerts as NDJSON on stdout");
+  CLI::Option* snapshot_opt = cmd->add_option("--snapshot", flags->snapshot_path,
+                                              "compiled snapshot (cotenant snapshot build)");
   CLI::Option* indicators_opt = cmd->add_option("--indicators", flags->source.indicator_files,
                                                 "feed files to match against (any reader format)");
   snapshot_opt->excludes(indicators_opt);
@@ -192,10 +205,14 @@ void AddMatchCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
                   "allowlist: one value per line, or a MISP warninglist list.json");
   cmd->add_option("--actor", flags->source.actor, "actor for feeds that name none");
   cmd->add_option("--source", flags->source.source, "source name for the feeds");
-  cmd->add_option("--ttl", flags->ttl_days, "records expire DAYS after their last_seen (default: never)");
-  cmd->add_option("--format", flags->format, "auto, zeek, zeek-json, eve, plain (default: detected per file)");
-  cmd->add_flag("--include-expired", flags->include_expired, "also report matches whose records are expired");
-  cmd->add_flag("--follow,-f", flags->follow, "follow one growing file, surviving rotation (tail -F)");
+  cmd->add_option("--ttl", flags->ttl_days,
+                  "records expire DAYS after their last_seen (default: never)");
+  cmd->add_option("--format", flags->format,
+                  "auto, zeek, zeek-json, eve, plain (default: detected per file)");
+  cmd->add_flag("--include-expired", flags->include_expired,
+                "also report matches whose records are expired");
+  cmd->add_flag("--follow,-f", flags->follow,
+                "follow one growing file, surviving rotation (tail -F)");
   cmd->add_flag("--summary", flags->summary, "print counts to stderr at the end");
   cmd->add_option("--threads", flags->threads, "worker threads (default: one per core)");
   cmd->add_option("logs", flags->logs, "log files, directories, .gz/.zst files, or - for stdin");
@@ -218,9 +235,11 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto source = std::make_shared<SnapshotSource>();
   auto output = std::make_shared<std::string>();
   auto ttl = std::make_shared<int>(-1);
-  CLI::App* build = cmd->add_subcommand("build", "Compile indicators into a snapshot file (loads with mmap)");
+  CLI::App* build =
+      cmd->add_subcommand("build", "Compile indicators into a snapshot file (loads with mmap)");
   build->add_option("-o,--output", *output, "snapshot file to write")->required();
-  build->add_option("--indicators", source->indicator_files, "feed files (any reader format)")->required();
+  build->add_option("--indicators", source->indicator_files, "feed files (any reader format)")
+      ->required();
   build->add_option("--allow", source->allow_files, "allowlist files");
   build->add_option("--actor", source->actor, "actor for feeds that name none");
   build->add_option("--source", source->source, "source name for the feeds");
@@ -241,10 +260,11 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
       return;
     }
     auto st = snap->stats();
-    std::printf("%s: %llu indicators, %llu allowlist values, %llu bytes (%.1f bytes per indicator)\n",
-                output->c_str(), static_cast<unsigned long long>(st.indicators),
-                static_cast<unsigned long long>(st.allowlisted), static_cast<unsigned long long>(st.bytes),
-                st.indicators == 0 ? 0.0 : static_cast<double>(st.bytes) / st.indicators);
+    std::printf(
+        "%s: %llu indicators, %llu allowlist values, %llu bytes (%.1f bytes per indicator)\n",
+        output->c_str(), static_cast<unsigned long long>(st.indicators),
+        static_cast<unsigned long long>(st.allowlisted), static_cast<unsigned long long>(st.bytes),
+        st.indicators == 0 ? 0.0 : static_cast<double>(st.bytes) / st.indicators);
     exit_code = kExitOk;
   });
   auto path = std::make_shared<std::string>();
@@ -261,20 +281,22 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
     auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
     if (global.json) {
       std::printf(
-          "{\"built_at\":\"%s\",\"bytes\":%llu,\"indicators\":%llu,\"allowlisted\":%llu,\"entries\":%llu,"
-          "\"ipv4\":%llu,\"ipv6\":%llu,\"cidr\":%llu,\"domains\":%llu,\"urls\":%llu,\"hashes\":%llu,"
+          "{\"built_at\":\"%s\",\"bytes\":%llu,\"indicators\":%llu,\"allowlisted\":%llu,"
+          "\"entries\":%llu,"
+          "\"ipv4\":%llu,\"ipv6\":%llu,\"cidr\":%llu,\"domains\":%llu,\"urls\":%llu,\"hashes\":%"
+          "llu,"
           "\"certs\":%llu,\"tls_fingerprints\":%llu,\"emails\":%llu}\n",
-          Timestamp::FromUnixSeconds(snap->built_at()).ToString().c_str(), u(s.bytes), u(s.indicators),
-          u(s.allowlisted), u(s.entries), u(s.ipv4), u(s.ipv6), u(s.cidr), u(s.domains), u(s.urls),
-          u(s.hashes), u(s.certs), u(s.tls_fingerprints), u(s.emails));
+          Timestamp::FromUnixSeconds(snap->built_at()).ToString().c_str(), u(s.bytes),
+          u(s.indicators), u(s.allowlisted), u(s.entries), u(s.ipv4), u(s.ipv6), u(s.cidr),
+          u(s.domains), u(s.urls), u(s.hashes), u(s.certs), u(s.tls_fingerprints), u(s.emails));
     } else {
       std::printf(
           "built %s, %llu bytes\n%llu indicators (%llu records), %llu allowlist values\n"
           "ipv4 %llu, ipv6 %llu, cidr %llu, domains %llu, urls %llu, file hashes %llu, certs %llu, "
           "tls fingerprints %llu, e-mail %llu\n",
-          Timestamp::FromUnixSeconds(snap->built_at()).ToString().c_str(), u(s.bytes), u(s.indicators),
-          u(s.entries), u(s.allowlisted), u(s.ipv4), u(s.ipv6), u(s.cidr), u(s.domains), u(s.urls),
-          u(s.hashes), u(s.certs), u(s.tls_fingerprints), u(s.emails));
+          Timestamp::FromUnixSeconds(snap->built_at()).ToString().c_str(), u(s.bytes),
+          u(s.indicators), u(s.entries), u(s.allowlisted), u(s.ipv4), u(s.ipv6), u(s.cidr),
+          u(s.domains), u(s.urls), u(s.hashes), u(s.certs), u(s.tls_fingerprints), u(s.emails));
     }
     exit_code = kExitOk;
   });

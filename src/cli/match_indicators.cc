@@ -18,7 +18,8 @@ void Note(BuildReport* report, std::string message) {
   if (report->messages.size() < kMaxMessages) report->messages.push_back(std::move(message));
 }
 
-std::optional<Timestamp> ExpiryOf(const std::optional<Timestamp>& last_seen, std::optional<int> ttl_days) {
+std::optional<Timestamp> ExpiryOf(const std::optional<Timestamp>& last_seen,
+                                  std::optional<int> ttl_days) {
   if (!ttl_days || !last_seen) return std::nullopt;
   return Timestamp::FromUnixSeconds(last_seen->unix_seconds() + int64_t{*ttl_days} * 86400);
 }
@@ -103,13 +104,15 @@ Status AddAllowFile(MatchSnapshotBuilder& builder, const std::string& path, Buil
     }
     simdjson::dom::array list;
     if (root["list"].get_array().get(list) != simdjson::SUCCESS) {
-      return InvalidArgument(path + ": a JSON allowlist must be a MISP warninglist with a \"list\" array");
+      return InvalidArgument(path +
+                             ": a JSON allowlist must be a MISP warninglist with a \"list\" array");
     }
     size_t i = 0;
     for (auto item : list) {
       std::string_view value;
       if (item.get_string().get(value) != simdjson::SUCCESS) continue;
-      COTENANT_RETURN_IF_ERROR(AddAllowValue(builder, value, path + ":$.list[" + std::to_string(i++) + "]", report));
+      COTENANT_RETURN_IF_ERROR(
+          AddAllowValue(builder, value, path + ":$.list[" + std::to_string(i++) + "]", report));
     }
     return Status::Ok();
   }

@@ -24,10 +24,10 @@ struct SnapshotSource {
 };
 
 struct BuildReport {
-  uint64_t records = 0;      // indicator records added
-  uint64_t unmatchable = 0;  // observations of types logs cannot show (asn, ssdeep, ...)
-  uint64_t rejected = 0;     // reader rejections and values the builder refused
-  uint64_t allowlisted = 0;  // allowlist values added
+  uint64_t records = 0;               // indicator records added
+  uint64_t unmatchable = 0;           // observations of types logs cannot show (asn, ssdeep, ...)
+  uint64_t rejected = 0;              // reader rejections and values the builder refused
+  uint64_t allowlisted = 0;           // allowlist values added
   std::vector<std::string> messages;  // the first problems, explained
 };
 

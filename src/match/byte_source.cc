@@ -79,7 +79,8 @@ class GzipSource : public ByteSource {
     z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
     while (z_.avail_out > 0) {
       if (z_.avail_in == 0 && !eof_) {
-        COTENANT_ASSIGN_OR_RETURN(size_t got, raw_->Read(reinterpret_cast<char*>(in_.data()), in_.size()));
+        COTENANT_ASSIGN_OR_RETURN(size_t got,
+                                  raw_->Read(reinterpret_cast<char*>(in_.data()), in_.size()));
         if (got == 0) {
           eof_ = true;
         } else {
@@ -120,7 +121,9 @@ class GzipSource : public ByteSource {
 class ZstdSource : public ByteSource {
  public:
   ZstdSource(std::string path, std::unique_ptr<ByteSource> raw)
-      : path_(std::move(path)), raw_(std::move(raw)), in_(ZSTD_DStreamInSize()),
+      : path_(std::move(path)),
+        raw_(std::move(raw)),
+        in_(ZSTD_DStreamInSize()),
         ctx_(ZSTD_createDCtx()) {}
   ~ZstdSource() override { ZSTD_freeDCtx(ctx_); }
   bool compressed() const override { return true; }

@@ -242,8 +242,9 @@ void JsonScanner::Scan(std::string_view data, bool eve, ScanBatch& batch) {
     batch.records.push_back({line, line_no});
     size_t probes_before = batch.probes.size();
     od::document doc;
-    auto err = impl_->parser.iterate(simdjson::padded_string_view(line.data(), line.size(), capacity))
-                   .get(doc);
+    auto err =
+        impl_->parser.iterate(simdjson::padded_string_view(line.data(), line.size(), capacity))
+            .get(doc);
     od::object obj;
     if (!err) err = doc.get_object().get(obj);
     if (!err) err = eve ? ScanEveRecord(obj, batch, rec) : ScanZeekRecord(obj, batch, rec);
@@ -273,7 +274,8 @@ RecordContext JsonScanner::Context(std::string_view line, bool eve, std::string_
       tok.remove_suffix(1);
     }
     std::string_view unquoted = tok;
-    if (unquoted.size() >= 2 && unquoted.front() == '"') unquoted = unquoted.substr(1, unquoted.size() - 2);
+    if (unquoted.size() >= 2 && unquoted.front() == '"')
+      unquoted = unquoted.substr(1, unquoted.size() - 2);
     if (eve) {
       if (key == "timestamp") ctx.time_us = ParseEventTime(unquoted);
       if (key == "flow_id") ctx.uid = std::string(unquoted);
@@ -291,7 +293,8 @@ Result<std::string> JsonArrayToLines(std::string_view document) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (auto err = parser.parse(document.data(), document.size(), true).get(root); err) {
-    return InvalidArgument(std::string("not a JSON document (") + simdjson::error_message(err) + ")");
+    return InvalidArgument(std::string("not a JSON document (") + simdjson::error_message(err) +
+                           ")");
   }
   simdjson::dom::array arr;
   if (root.get_array().get(arr) != simdjson::SUCCESS) return InvalidArgument("not a JSON array");

@@ -27,11 +27,16 @@ using namespace match_internal;
 
 std::string_view LogFormatName(LogFormat format) {
   switch (format) {
-    case LogFormat::kAuto: return "auto";
-    case LogFormat::kZeekTsv: return "zeek";
-    case LogFormat::kZeekJson: return "zeek-json";
-    case LogFormat::kEve: return "eve";
-    case LogFormat::kPlain: return "plain";
+    case LogFormat::kAuto:
+      return "auto";
+    case LogFormat::kZeekTsv:
+      return "zeek";
+    case LogFormat::kZeekJson:
+      return "zeek-json";
+    case LogFormat::kEve:
+      return "eve";
+    case LogFormat::kPlain:
+      return "plain";
   }
   return "auto";
 }
@@ -134,7 +139,8 @@ bool BuildMatch(const MatchSnapshot& snap, const Hit& hit, std::optional<int64_t
 
 std::string ObservedText(const Probe& p) {
   if (p.kind != ObservedKind::kUrl) return std::string(p.value);
-  if (p.extra.starts_with("http://") || p.extra.starts_with("https://")) return std::string(p.extra);
+  if (p.extra.starts_with("http://") || p.extra.starts_with("https://"))
+    return std::string(p.extra);
   return std::string(p.value) + std::string(p.extra);
 }
 
@@ -154,7 +160,8 @@ SegmentResult Process(const Segment& seg, bool include_expired) {
       } else {
         // Data before any #fields header: every line is unreadable.
         ScanPlain(seg.data, batch);
-        for (const auto& rec : batch.records) batch.Error(rec.line_no, "Zeek log line before a #fields header");
+        for (const auto& rec : batch.records)
+          batch.Error(rec.line_no, "Zeek log line before a #fields header");
         batch.probes.clear();
         batch.records.clear();
       }
@@ -272,7 +279,9 @@ class Pipeline {
       return;
     }
     auto task = std::make_shared<std::packaged_task<SegmentResult()>>(
-        [seg = std::move(seg), expired = options_.include_expired] { return Process(seg, expired); });
+        [seg = std::move(seg), expired = options_.include_expired] {
+          return Process(seg, expired);
+        });
     inflight_.push_back(task->get_future());
     {
       std::lock_guard lock(mu_);
@@ -352,12 +361,14 @@ class Pipeline {
 LogFormat DetectFormat(std::string_view head) {
   size_t i = 0;
   if (head.starts_with("\xEF\xBB\xBF")) i = 3;
-  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
+  while (i < head.size() &&
+         (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+    ++i;
   std::string_view rest = head.substr(i);
   if (rest.starts_with("{")) {
     std::string_view first = rest.substr(0, rest.find('\n'));
     return first.find("\"event_type\"") != std::string_view::npos ? LogFormat::kEve
-                                                                   : LogFormat::kZeekJson;
+                                                                  : LogFormat::kZeekJson;
   }
   if (rest.starts_with("[")) return LogFormat::kEve;  // a JSON array of eve records
   // Zeek TSV: a #separator / #fields line among the first lines (btest baselines start
@@ -404,7 +415,9 @@ class StreamDispatcher {
     if (!detected_) Detect(head);
     if (format_ != LogFormat::kEve) return false;
     size_t i = 0;
-    while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
+    while (i < head.size() &&
+           (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+      ++i;
     return i < head.size() && head[i] == '[';
   }
 
@@ -431,8 +444,10 @@ class StreamDispatcher {
         uint64_t headers = 0;
         while (pos < data.size() && data[pos] == '#') {
           size_t e = data.find('\n', pos);
-          std::string_view line = data.substr(pos, (e == std::string_view::npos ? data.size() : e) - pos);
-          auto plan = plan_ ? std::make_shared<ZeekTsvPlan>(*plan_) : std::make_shared<ZeekTsvPlan>();
+          std::string_view line =
+              data.substr(pos, (e == std::string_view::npos ? data.size() : e) - pos);
+          auto plan =
+              plan_ ? std::make_shared<ZeekTsvPlan>(*plan_) : std::make_shared<ZeekTsvPlan>();
           plan->ApplyHeader(line);
           plan_ = std::move(plan);
           ++headers;
@@ -483,7 +498,9 @@ class StreamDispatcher {
   std::shared_ptr<const MatchSnapshot> current_;
 };
 
-bool Stopped(const LogMatchOptions& options) { return options.should_stop && options.should_stop(); }
+bool Stopped(const LogMatchOptions& options) {
+  return options.should_stop && options.should_stop();
+}
 
 // A whole document (JSON array input) converted to lines and dispatched.
 void DispatchDocument(std::string text, StreamDispatcher& d, LogMatchStats& stats) {
@@ -514,7 +531,8 @@ Status ReadStream(ByteSource& source, FollowedFile* followed, StreamDispatcher& 
     buf->size = carry.size();
     bool eof = false;
     while (buf->size < buf->capacity) {
-      COTENANT_ASSIGN_OR_RETURN(size_t n, source.Read(buf->bytes.get() + buf->size, buf->capacity - buf->size));
+      COTENANT_ASSIGN_OR_RETURN(
+          size_t n, source.Read(buf->bytes.get() + buf->size, buf->capacity - buf->size));
       if (n == 0) {
         eof = true;
         break;
@@ -598,7 +616,8 @@ void CollectFiles(const std::string& input, std::vector<std::string>& out, LogMa
     }
     if (ec) {
       ++stats.unreadable_inputs;
-      if (stats.errors.size() < 20) stats.errors.push_back(input + ": cannot list directory: " + ec.message());
+      if (stats.errors.size() < 20)
+        stats.errors.push_back(input + ": cannot list directory: " + ec.message());
     }
     std::sort(files.begin(), files.end());
     out.insert(out.end(), files.begin(), files.end());

@@ -1,9 +1,10 @@
 // Shared pieces of the log scanners: the field table, the arena, event times, plain lists.
+#include "match/log_scan.h"
+
 #include <cstring>
 #include <string>
 
 #include "match/log_fields.h"
-#include "match/log_scan.h"
 
 namespace cotenant::match_internal {
 

@@ -77,8 +77,8 @@ struct ZeekColumn {
   uint32_t index;
   uint16_t field;  // FieldName index (dynamic names are registered in the plan)
   ObservedKind kind;
-  bool container;   // set[...] / vector[...]: split on the set separator
-  bool also_cert;   // files.log sha1/sha256: also looked up as certificate fingerprints
+  bool container;  // set[...] / vector[...]: split on the set separator
+  bool also_cert;  // files.log sha1/sha256: also looked up as certificate fingerprints
 };
 
 // What a Zeek TSV header says, and which columns to read.

@@ -77,7 +77,9 @@ std::string_view KeyIn(std::string_view value, Ns ns) {
   return value;
 }
 
-bool Less(const Uint128& a, const Uint128& b) { return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo); }
+bool Less(const Uint128& a, const Uint128& b) {
+  return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
+}
 
 template <typename T>
 Status Section(MatchSnapshot::Image& im, const SectionEntry* table, uint32_t n, SectionId id,
@@ -88,8 +90,8 @@ Status Section(MatchSnapshot::Image& im, const SectionEntry* table, uint32_t n, 
     if (table[i].id != static_cast<uint32_t>(id)) continue;
     if (table[i].elem_size != sizeof(T)) {
       return Corruption(std::string(what) + ": section " + std::to_string(table[i].id) +
-                        " has element size " + std::to_string(table[i].elem_size) +
-                        ", expected " + std::to_string(sizeof(T)));
+                        " has element size " + std::to_string(table[i].elem_size) + ", expected " +
+                        std::to_string(sizeof(T)));
     }
     uint64_t off = table[i].offset, cnt = table[i].count;
     if (off % alignof(T) != 0 || off > im.size || cnt > (im.size - off) / sizeof(T)) {
@@ -107,12 +109,17 @@ Status Bad(std::string_view what, const std::string& why) {
   return Corruption(std::string(what) + ": " + why);
 }
 
+// Checks a sorted range index and its bucket table; sets *shift for the lookup.
 template <typename K, typename Start>
 Status CheckRanges(const Start* starts, const uint32_t* nodes, uint64_t n, const uint32_t* buckets,
                    uint64_t bucket_count, uint32_t node_count, K (*key_of)(const Start&),
-                   int shift, std::string_view what, const char* name) {
+                   int key_bits, int* shift, std::string_view what, const char* name) {
   if (n == 0) return Status::Ok();
-  if (bucket_count != 65537) return Bad(what, std::string(name) + " bucket index has wrong size");
+  int bits = 0;
+  while (bits <= 16 && (uint64_t{1} << bits) + 1 != bucket_count) ++bits;
+  if (bits < 1 || bits > 16) return Bad(what, std::string(name) + " bucket index has wrong size");
+  const uint64_t count = uint64_t{1} << bits;
+  *shift = key_bits - bits;
   if (key_of(starts[0]) != 0) return Bad(what, std::string(name) + " ranges do not start at 0");
   for (uint64_t i = 0; i < n; ++i) {
     if (i > 0 && !(key_of(starts[i - 1]) < key_of(starts[i]))) {
@@ -122,14 +129,14 @@ Status CheckRanges(const Start* starts, const uint32_t* nodes, uint64_t n, const
       return Bad(what, std::string(name) + " range refers to a missing prefix");
     }
   }
-  for (uint64_t b = 0; b < 65537; ++b) {
+  for (uint64_t b = 0; b <= count; ++b) {
     if (buckets[b] > n || (b > 0 && buckets[b] < buckets[b - 1])) {
       return Bad(what, std::string(name) + " bucket index is inconsistent");
     }
   }
-  if (buckets[65536] != n) return Bad(what, std::string(name) + " bucket index is inconsistent");
-  for (uint64_t b = 0; b < 65536; ++b) {
-    K lower = static_cast<K>(K(b) << shift);
+  if (buckets[count] != n) return Bad(what, std::string(name) + " bucket index is inconsistent");
+  for (uint64_t b = 0; b < count; ++b) {
+    K lower = static_cast<K>(K(b) << *shift);
     if (buckets[b] < n && key_of(starts[buckets[b]]) < lower) {
       return Bad(what, std::string(name) + " bucket index is inconsistent");
     }
@@ -154,7 +161,8 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
     return Bad(what, "not a cotenant match snapshot (bad magic)");
   }
   if (h->endian_mark != kEndianMark) {
-    return Unsupported(std::string(what) + ": snapshot was written on a machine of other byte order");
+    return Unsupported(std::string(what) +
+                       ": snapshot was written on a machine of other byte order");
   }
   if (h->version != kVersion) {
     return Unsupported(std::string(what) + ": snapshot format version " +
@@ -187,21 +195,28 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
   im.profile_count = static_cast<uint32_t>(count);
   COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kStrRefs, &im.str_refs, &count, what));
   im.str_ref_count = static_cast<uint32_t>(count);
-  COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kV4Table, &im.v4_table, &im.v4_capacity, what));
-  COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kStrTable, &im.str_table, &im.str_capacity, what));
-  COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kV4Starts, &im.v4_starts, &count, what));
+  COTENANT_RETURN_IF_ERROR(
+      Section(im, table, n, SectionId::kV4Table, &im.v4_table, &im.v4_capacity, what));
+  COTENANT_RETURN_IF_ERROR(
+      Section(im, table, n, SectionId::kStrTable, &im.str_table, &im.str_capacity, what));
+  COTENANT_RETURN_IF_ERROR(
+      Section(im, table, n, SectionId::kV4Starts, &im.v4_starts, &count, what));
   im.v4_ranges = static_cast<uint32_t>(count);
   uint64_t c2 = 0;
   COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kV4Nodes, &im.v4_nodes, &c2, what));
   if (c2 != count) return Bad(what, "IPv4 range sections disagree in length");
   uint64_t v4_buckets = 0, v6_buckets = 0;
-  COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kV4Buckets, &im.v4_buckets, &v4_buckets, what));
-  COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kV6Starts, &im.v6_starts, &count, what));
+  COTENANT_RETURN_IF_ERROR(
+      Section(im, table, n, SectionId::kV4Buckets, &im.v4_buckets, &v4_buckets, what));
+  COTENANT_RETURN_IF_ERROR(
+      Section(im, table, n, SectionId::kV6Starts, &im.v6_starts, &count, what));
   im.v6_ranges = static_cast<uint32_t>(count);
   COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kV6Nodes, &im.v6_nodes, &c2, what));
   if (c2 != count) return Bad(what, "IPv6 range sections disagree in length");
-  COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kV6Buckets, &im.v6_buckets, &v6_buckets, what));
-  COTENANT_RETURN_IF_ERROR(Section(im, table, n, SectionId::kCidrNodes, &im.cidr_nodes, &count, what));
+  COTENANT_RETURN_IF_ERROR(
+      Section(im, table, n, SectionId::kV6Buckets, &im.v6_buckets, &v6_buckets, what));
+  COTENANT_RETURN_IF_ERROR(
+      Section(im, table, n, SectionId::kCidrNodes, &im.cidr_nodes, &count, what));
   im.cidr_node_count = static_cast<uint32_t>(count);
 
   // Every index in range, so lookups need no bounds checks.
@@ -217,7 +232,8 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
         uint64_t{pr.sources_begin} + pr.sources_count > im.str_ref_count) {
       return Bad(what, "profile " + std::to_string(p) + " refers to missing names");
     }
-    if (pr.tlp < -1 || pr.tlp > 4) return Bad(what, "profile " + std::to_string(p) + " has a bad marking");
+    if (pr.tlp < -1 || pr.tlp > 4)
+      return Bad(what, "profile " + std::to_string(p) + " has a bad marking");
   }
   for (uint32_t e = 0; e < im.entry_count; ++e) {
     if (im.entries[e].profile >= im.profile_count) {
@@ -229,7 +245,8 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
     if (uint64_t{gr.entry_begin} + gr.entry_count > im.entry_count) {
       return Bad(what, "indicator " + std::to_string(g) + " refers to missing entries");
     }
-    if (gr.value_offset > im.strings.size() || gr.value_length > im.strings.size() - gr.value_offset) {
+    if (gr.value_offset > im.strings.size() ||
+        gr.value_length > im.strings.size() - gr.value_offset) {
       return Bad(what, "indicator " + std::to_string(g) + " has its value out of range");
     }
     if (gr.type > kLastType) return Bad(what, "indicator " + std::to_string(g) + " has a bad type");
@@ -262,10 +279,11 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
   COTENANT_RETURN_IF_ERROR(check_table(im.str_table, im.str_capacity, "string table"));
   COTENANT_RETURN_IF_ERROR(CheckRanges<uint32_t>(im.v4_starts, im.v4_nodes, im.v4_ranges,
                                                  im.v4_buckets, v4_buckets, im.cidr_node_count,
-                                                 &V4Key, 16, what, "IPv4 prefix"));
+                                                 &V4Key, 32, &im.v4_shift, what, "IPv4 prefix"));
   COTENANT_RETURN_IF_ERROR(CheckRanges<unsigned __int128>(
       im.v6_starts, im.v6_nodes, im.v6_ranges, im.v6_buckets, v6_buckets, im.cidr_node_count,
-      &V6Key, 112, what, "IPv6 prefix"));
+      &V6Key, 128, &im.v6_shift, what, "IPv6 prefix"));
+  im.v6_shift -= 64;  // applied to the high 64 bits
   return Status::Ok();
 }
 
@@ -383,22 +401,41 @@ SnapshotStats MatchSnapshot::stats() const {
     if (gr.entry_count == 0) continue;
     ++s.indicators;
     switch (static_cast<IndicatorType>(gr.type)) {
-      case IndicatorType::kIpv4: ++s.ipv4; break;
-      case IndicatorType::kIpv6: ++s.ipv6; break;
-      case IndicatorType::kCidr: ++s.cidr; break;
-      case IndicatorType::kDomain: ++s.domains; break;
-      case IndicatorType::kUrl: ++s.urls; break;
+      case IndicatorType::kIpv4:
+        ++s.ipv4;
+        break;
+      case IndicatorType::kIpv6:
+        ++s.ipv6;
+        break;
+      case IndicatorType::kCidr:
+        ++s.cidr;
+        break;
+      case IndicatorType::kDomain:
+        ++s.domains;
+        break;
+      case IndicatorType::kUrl:
+        ++s.urls;
+        break;
       case IndicatorType::kMd5:
       case IndicatorType::kSha1:
       case IndicatorType::kSha256:
-      case IndicatorType::kSha512: ++s.hashes; break;
+      case IndicatorType::kSha512:
+        ++s.hashes;
+        break;
       case IndicatorType::kCertSha1:
-      case IndicatorType::kCertSha256: ++s.certs; break;
+      case IndicatorType::kCertSha256:
+        ++s.certs;
+        break;
       case IndicatorType::kJa3:
       case IndicatorType::kJa3s:
-      case IndicatorType::kJarm: ++s.tls_fingerprints; break;
-      case IndicatorType::kEmail: ++s.emails; break;
-      default: break;
+      case IndicatorType::kJarm:
+        ++s.tls_fingerprints;
+        break;
+      case IndicatorType::kEmail:
+        ++s.emails;
+        break;
+      default:
+        break;
     }
   }
   return s;
@@ -451,7 +488,7 @@ void WalkCidr(const MatchSnapshot::Image& im, uint32_t node, ProbeHits& out) {
 
 void LookupV4Cidr(const MatchSnapshot::Image& im, uint32_t ip, ProbeHits& out) {
   if (im.v4_ranges == 0) return;
-  uint32_t b = ip >> 16;
+  uint32_t b = ip >> im.v4_shift;
   const uint32_t* first = im.v4_starts + im.v4_buckets[b];
   const uint32_t* last = im.v4_starts + im.v4_buckets[b + 1];
   const uint32_t* it = std::upper_bound(first, last, ip);
@@ -461,12 +498,11 @@ void LookupV4Cidr(const MatchSnapshot::Image& im, uint32_t ip, ProbeHits& out) {
 
 void LookupV6(const MatchSnapshot::Image& im, const Uint128& ip, ProbeHits& out) {
   if (im.v6_ranges == 0) return;
-  uint32_t b = static_cast<uint32_t>(ip.hi >> 48);
+  uint32_t b = static_cast<uint32_t>(ip.hi >> im.v6_shift);
   const Uint128* first = im.v6_starts + im.v6_buckets[b];
   const Uint128* last = im.v6_starts + im.v6_buckets[b + 1];
-  const Uint128* it = std::upper_bound(first, last, ip, [](const Uint128& a, const Uint128& s) {
-    return Less(a, s);
-  });
+  const Uint128* it = std::upper_bound(
+      first, last, ip, [](const Uint128& a, const Uint128& s) { return Less(a, s); });
   size_t idx = static_cast<size_t>(it - im.v6_starts) - 1;
   WalkCidr(im, im.v6_nodes[idx], out);
 }
@@ -514,7 +550,8 @@ void LookupName(const MatchSnapshot::Image& im, std::string_view name, ProbeHits
     }
     LookupString(im, Ns::kDomain, h, name, MatchHow::kExact, out);
     for (size_t k = n; k > 0; --k) {
-      LookupString(im, Ns::kDomain, hashes[k - 1], name.substr(starts[k - 1]), MatchHow::kSubdomain, out);
+      LookupString(im, Ns::kDomain, hashes[k - 1], name.substr(starts[k - 1]), MatchHow::kSubdomain,
+                   out);
     }
   }
   if (Has(im, Ns::kUrlHost)) {
@@ -544,7 +581,8 @@ void LookupHost(const MatchSnapshot::Image& im, std::string_view text, ProbeHits
     LookupIpValue(im, family, v4, v6, out);
     if (Has(im, Ns::kUrlHost)) {
       char buf[48];
-      size_t n = family == 4 ? match_internal::FormatIpv4(v4, buf) : match_internal::FormatIpv6(v6, buf);
+      size_t n =
+          family == 4 ? match_internal::FormatIpv4(v4, buf) : match_internal::FormatIpv6(v6, buf);
       std::string_view key(buf, n);
       LookupString(im, Ns::kUrlHost, HashString(Ns::kUrlHost, key), key, MatchHow::kUrlHost, out);
     }
@@ -605,7 +643,8 @@ void LookupUrl(const MatchSnapshot::Image& im, std::string_view host, std::strin
   Uint128 v6{};
   char ipbuf[48];
   if (int family = ParseIp(bare, &v4, &v6); family != 0) {
-    size_t m = family == 4 ? match_internal::FormatIpv4(v4, ipbuf) : match_internal::FormatIpv6(v6, ipbuf);
+    size_t m =
+        family == 4 ? match_internal::FormatIpv4(v4, ipbuf) : match_internal::FormatIpv6(v6, ipbuf);
     key_host = std::string_view(ipbuf, m);
   } else if (CanonicalHost(bare, buf, &n) == HostShape::kAscii) {
     key_host = std::string_view(buf, n);
@@ -691,7 +730,8 @@ void LookupAny(const MatchSnapshot::Image& im, std::string_view text, ProbeHits&
       auto url = Url::Parse(text);
       if (url.ok()) {
         std::string canonical = url->ToString();
-        LookupString(im, Ns::kUrl, HashString(Ns::kUrl, canonical), canonical, MatchHow::kExact, out);
+        LookupString(im, Ns::kUrl, HashString(Ns::kUrl, canonical), canonical, MatchHow::kExact,
+                     out);
       }
     }
     LookupHost(im, match_internal::HostWithoutPort(host), out);

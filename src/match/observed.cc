@@ -67,7 +67,8 @@ size_t FormatIpv6(const match_format::Uint128& v6, char* out) {
   for (int i = 0; i < 8; ++i) bytes[8 + i] = static_cast<unsigned char>(v6.lo >> (56 - 8 * i));
   // RFC 5952 by hand: inet_ntop prints IPv4-compatible addresses in mixed notation.
   uint16_t words[8];
-  for (int i = 0; i < 8; ++i) words[i] = static_cast<uint16_t>((bytes[2 * i] << 8) | bytes[2 * i + 1]);
+  for (int i = 0; i < 8; ++i)
+    words[i] = static_cast<uint16_t>((bytes[2 * i] << 8) | bytes[2 * i + 1]);
   int best = -1, best_len = 0;
   for (int i = 0; i < 8;) {
     if (words[i] != 0) {

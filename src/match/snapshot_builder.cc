@@ -262,15 +262,20 @@ void Flatten(std::vector<PrefixItem<K>>& items, std::vector<CidrNode>& nodes,
 }
 
 template <typename K>
-std::vector<uint32_t> Buckets(const std::vector<K>& starts, int shift) {
-  std::vector<uint32_t> buckets(65537);
+std::vector<uint32_t> Buckets(const std::vector<K>& starts, int key_bits) {
+  // About one range per bucket, at most 2^16 buckets (256 KiB).
+  int bits = 1;
+  while (bits < 16 && (size_t{1} << bits) < starts.size()) ++bits;
+  const uint64_t count = uint64_t{1} << bits;
+  const int shift = key_bits - bits;
+  std::vector<uint32_t> buckets(count + 1);
   size_t r = 0;
-  for (uint64_t b = 0; b < 65536; ++b) {
+  for (uint64_t b = 0; b < count; ++b) {
     K lower = static_cast<K>(K(b) << shift);
     while (r < starts.size() && starts[r] < lower) ++r;
     buckets[b] = static_cast<uint32_t>(r);
   }
-  buckets[65536] = static_cast<uint32_t>(starts.size());
+  buckets[count] = static_cast<uint32_t>(starts.size());
   return buckets;
 }
 
@@ -308,7 +313,8 @@ Status MatchSnapshotBuilder::Add(const MatchRecord& record) {
     std::erase_if(*list, [](const std::string& s) { return s.empty(); });
     std::sort(list->begin(), list->end());
     list->erase(std::unique(list->begin(), list->end()), list->end());
-    if (list->size() > 65535) return InvalidArgument("`" + record.indicator.value + "`: too many names");
+    if (list->size() > 65535)
+      return InvalidArgument("`" + record.indicator.value + "`: too many names");
   }
   for (Role r : record.roles) p.role_bits |= 1u << static_cast<int>(r);
   p.confidence = std::clamp(record.confidence, -1, 100);
@@ -319,11 +325,11 @@ Status MatchSnapshotBuilder::Add(const MatchRecord& record) {
   for (const auto& s : p.sources) key.append(s).push_back('\x1f');
   key.append("\x1e" + std::to_string(p.role_bits) + "," + std::to_string(p.confidence) + "," +
              std::to_string(static_cast<int>(p.tlp)));
-  auto [it, inserted] =
-      state_->profile_ids.try_emplace(std::move(key), static_cast<uint32_t>(state_->profiles.size()));
+  auto [it, inserted] = state_->profile_ids.try_emplace(
+      std::move(key), static_cast<uint32_t>(state_->profiles.size()));
   if (inserted) state_->profiles.push_back(std::move(p));
-  state_->pending.push_back(Pending{record.indicator.value, record.indicator.type, false, it->second,
-                                    FromBound(record.valid_from),
+  state_->pending.push_back(Pending{record.indicator.value, record.indicator.type, false,
+                                    it->second, FromBound(record.valid_from),
                                     UntilBound(record.valid_until)});
   return Status::Ok();
 }
@@ -446,7 +452,8 @@ Result<MatchSnapshot> MatchSnapshotBuilder::Build(Timestamp built_at) {
       }
       default:
         for (uint8_t ns = 1; ns <= static_cast<uint8_t>(Ns::kEmail); ++ns) {
-          if (InNamespace(g.type, static_cast<Ns>(ns))) str_keys.push_back({static_cast<Ns>(ns), gi});
+          if (InNamespace(g.type, static_cast<Ns>(ns)))
+            str_keys.push_back({static_cast<Ns>(ns), gi});
         }
         break;
     }
@@ -499,12 +506,12 @@ Result<MatchSnapshot> MatchSnapshotBuilder::Build(Timestamp built_at) {
   if (!v4_starts.empty()) {
     w.Add(SectionId::kV4Starts, v4_starts);
     w.Add(SectionId::kV4Nodes, v4_nodes);
-    w.Add(SectionId::kV4Buckets, Buckets(v4_starts, 16));
+    w.Add(SectionId::kV4Buckets, Buckets(v4_starts, 32));
   }
   if (!v6_keys.empty()) {
     w.Add(SectionId::kV6Starts, v6_starts);
     w.Add(SectionId::kV6Nodes, v6_nodes);
-    w.Add(SectionId::kV6Buckets, Buckets(v6_keys, 112));
+    w.Add(SectionId::kV6Buckets, Buckets(v6_keys, 128));
   }
   w.Add(SectionId::kCidrNodes, nodes);
   std::vector<uint8_t> bytes = w.Finish(built_at.unix_seconds());

@@ -33,20 +33,20 @@ struct Header {
 static_assert(sizeof(Header) == 64);
 
 enum class SectionId : uint32_t {
-  kStrings = 1,      // bytes: every string, referenced by (offset, length)
-  kGroups = 2,       // Group[indicators]
-  kEntries = 3,      // Entry[entries], grouped by indicator
-  kProfiles = 4,     // Profile[profiles]: shared metadata (actors, sources, roles, ...)
-  kStrRefs = 5,      // StrRef[]: actor and source lists of the profiles
-  kV4Table = 6,      // V4Slot[capacity]: exact IPv4 membership, linear probing
-  kStrTable = 7,     // StrSlot[capacity]: string-keyed membership (multimap), linear probing
-  kV4Starts = 8,     // uint32_t[n]: sorted starts of elementary IPv4 ranges (CIDR index)
-  kV4Nodes = 9,      // uint32_t[n]: innermost CidrNode of each range, or kNone
-  kV4Buckets = 10,   // uint32_t[65537]: first range whose start >= (bucket << 16)
-  kV6Starts = 11,    // Uint128[n]
-  kV6Nodes = 12,     // uint32_t[n]
-  kV6Buckets = 13,   // uint32_t[65537], by the top 16 bits
-  kCidrNodes = 14,   // CidrNode[]: prefix indicator and its enclosing prefix
+  kStrings = 1,     // bytes: every string, referenced by (offset, length)
+  kGroups = 2,      // Group[indicators]
+  kEntries = 3,     // Entry[entries], grouped by indicator
+  kProfiles = 4,    // Profile[profiles]: shared metadata (actors, sources, roles, ...)
+  kStrRefs = 5,     // StrRef[]: actor and source lists of the profiles
+  kV4Table = 6,     // V4Slot[capacity]: exact IPv4 membership, linear probing
+  kStrTable = 7,    // StrSlot[capacity]: string-keyed membership (multimap), linear probing
+  kV4Starts = 8,    // uint32_t[n]: sorted starts of elementary IPv4 ranges (CIDR index)
+  kV4Nodes = 9,     // uint32_t[n]: innermost CidrNode of each range, or kNone
+  kV4Buckets = 10,  // uint32_t[2^b + 1]: first range whose start >= (bucket << (32 - b))
+  kV6Starts = 11,   // Uint128[n]
+  kV6Nodes = 12,    // uint32_t[n]
+  kV6Buckets = 13,  // uint32_t[2^b + 1], by the top b bits (1 <= b <= 16)
+  kCidrNodes = 14,  // CidrNode[]: prefix indicator and its enclosing prefix
 };
 inline constexpr uint32_t kMaxSectionId = 14;
 
@@ -66,8 +66,8 @@ struct Group {
   uint32_t entry_count;
   uint32_t value_offset;  // canonical text in kStrings
   uint16_t value_length;
-  uint8_t type;           // IndicatorType
-  uint8_t flags;          // kGroupAllow
+  uint8_t type;   // IndicatorType
+  uint8_t flags;  // kGroupAllow
 };
 static_assert(sizeof(Group) == 16);
 
@@ -87,8 +87,8 @@ struct Profile {
   uint16_t sources_count;
   uint32_t sources_begin;
   uint32_t role_bits;
-  int16_t confidence;     // -1 = not given
-  int8_t tlp;             // Tlp value (-1 = unmarked)
+  int16_t confidence;  // -1 = not given
+  int8_t tlp;          // Tlp value (-1 = unmarked)
   uint8_t reserved0;
   uint32_t reserved1;
 };
@@ -136,7 +136,9 @@ enum class Ns : uint8_t {
 // FNV-1a over the bytes from last to first, seeded by the namespace. Hashing from the right
 // lets a domain walk produce the hash of every label suffix in one pass.
 inline constexpr uint64_t kFnvPrime = 0x100000001b3ull;
-inline uint64_t HashSeed(Ns ns) { return (0xcbf29ce484222325ull ^ static_cast<uint8_t>(ns)) * kFnvPrime; }
+inline uint64_t HashSeed(Ns ns) {
+  return (0xcbf29ce484222325ull ^ static_cast<uint8_t>(ns)) * kFnvPrime;
+}
 inline uint64_t HashStep(uint64_t h, unsigned char c) { return (h ^ c) * kFnvPrime; }
 inline uint64_t HashString(Ns ns, std::string_view s) {
   uint64_t h = HashSeed(ns);
@@ -221,10 +223,12 @@ struct MatchSnapshot::Image {
   const uint32_t* v4_nodes = nullptr;
   uint32_t v4_ranges = 0;
   const uint32_t* v4_buckets = nullptr;
+  int v4_shift = 0;  // key >> shift = bucket
   const match_format::Uint128* v6_starts = nullptr;
   const uint32_t* v6_nodes = nullptr;
   uint32_t v6_ranges = 0;
   const uint32_t* v6_buckets = nullptr;
+  int v6_shift = 0;  // high 64 bits >> shift = bucket
   const match_format::CidrNode* cidr_nodes = nullptr;
   uint32_t cidr_node_count = 0;
   // Namespaces present, so a lookup skips tables that cannot hit.

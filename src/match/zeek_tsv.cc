@@ -16,7 +16,8 @@ std::vector<std::string> SplitOn(std::string_view s, char sep) {
   size_t start = 0;
   for (;;) {
     size_t pos = s.find(sep, start);
-    out.emplace_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    out.emplace_back(
+        s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
     if (pos == std::string_view::npos) break;
     start = pos + 1;
   }
@@ -101,7 +102,8 @@ inline void Emit(ScanBatch& batch, const ZeekTsvPlan& plan, const ZeekColumn& co
   auto push = [&](std::string_view v) {
     if (v.empty()) return;
     batch.probes.push_back(Probe{v, {}, rec, col.field, col.kind});
-    if (col.also_cert) batch.probes.push_back(Probe{v, {}, rec, col.field, ObservedKind::kCertHash});
+    if (col.also_cert)
+      batch.probes.push_back(Probe{v, {}, rec, col.field, ObservedKind::kCertHash});
   };
   if (!col.container || plan.set_separator.size() != 1) {
     push(value);
@@ -176,8 +178,8 @@ void ScanZeekTsv(const ZeekTsvPlan& plan, std::string_view data, ScanBatch& batc
     batch.records.push_back({std::string_view(line_start, line_len), line_no});
     if (ci < ncols || (plan.uri_column >= 0 && static_cast<int>(col) < plan.uri_column)) {
       batch.probes.resize(probes_before);  // a broken record raises nothing
-      batch.Error(line_no, "fewer columns than #fields names (" + std::to_string(col + 1) +
-                               " of " + std::to_string(plan.fields.size()) + ")");
+      batch.Error(line_no, "fewer columns than #fields names (" + std::to_string(col + 1) + " of " +
+                               std::to_string(plan.fields.size()) + ")");
       continue;
     }
     if (!host.empty() && !uri.empty() && host != plan.unset_field && uri != plan.unset_field &&
@@ -196,7 +198,8 @@ RecordContext ZeekTsvContext(const ZeekTsvPlan& plan, std::string_view line) {
   size_t start = 0;
   while (col <= want) {
     size_t pos = line.find(plan.separator, start);
-    std::string_view value = line.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start);
+    std::string_view value =
+        line.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start);
     if (col == plan.ts_column) ctx.time_us = ParseEventTime(value);
     if (col == plan.uid_column && value != plan.unset_field) ctx.uid = std::string(value);
     if (pos == std::string_view::npos) break;

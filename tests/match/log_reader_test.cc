@@ -60,7 +60,8 @@ std::string Zstd(std::string_view data) {
   return out;
 }
 
-std::shared_ptr<const MatchSnapshot> SnapshotOf(std::vector<std::string> ips, std::string actor = "APT-A") {
+std::shared_ptr<const MatchSnapshot> SnapshotOf(std::vector<std::string> ips,
+                                                std::string actor = "APT-A") {
   MatchSnapshotBuilder b;
   for (const auto& ip : ips) {
     MatchRecord r;
@@ -130,7 +131,9 @@ TEST(LogInput, GzipMultiMemberAndZstd) {
   }
   Recording sink;
   LogMatchStats stats;
-  ASSERT_TRUE(MatchLogs({dir.File("truncated.gz"), dir.File("missing.log")}, Options(snap), sink, &stats).ok());
+  ASSERT_TRUE(
+      MatchLogs({dir.File("truncated.gz"), dir.File("missing.log")}, Options(snap), sink, &stats)
+          .ok());
   EXPECT_EQ(stats.unreadable_inputs, 2u);
   ASSERT_EQ(stats.errors.size(), 2u);
   EXPECT_NE(stats.errors[0].find("truncated.gz"), std::string::npos) << stats.errors[0];
@@ -196,7 +199,9 @@ TEST(LogInput, ReloadUnderContinuousInput) {
   std::atomic<int> calls = 0;
   LogMatchOptions o = Options(first, 2);
   o.chunk_bytes = 8192;
-  o.snapshot = [&]() -> std::shared_ptr<const MatchSnapshot> { return ++calls > 10 ? second : first; };
+  o.snapshot = [&]() -> std::shared_ptr<const MatchSnapshot> {
+    return ++calls > 10 ? second : first;
+  };
   Recording sink;
   LogMatchStats stats;
   ASSERT_TRUE(MatchLogs({dir.File("eve.json")}, o, sink, &stats).ok());
@@ -230,7 +235,8 @@ TEST(LogInput, FollowSurvivesRotationAndTruncation) {
   LogMatchStats stats;
   std::thread runner([&] { ASSERT_TRUE(MatchLogs({path}, o, sink, &stats).ok()); });
   auto wait_for = [&](size_t n) {
-    for (int i = 0; i < 1000 && sink.size() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 1000 && sink.size() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return sink.size();
   };
   EXPECT_EQ(wait_for(1), 1u);

@@ -71,7 +71,8 @@ std::string RunLookup(std::string_view input) {
       valid = snap.EntryValidAt(h.indicator, e, t);
     }
     if (!out.empty()) out += " ; ";
-    out += std::string(snap.IndicatorValueAt(h.indicator)) + "(" + std::string(MatchHowName(h.how)) + ")";
+    out += std::string(snap.IndicatorValueAt(h.indicator)) + "(" +
+           std::string(MatchHowName(h.how)) + ")";
     if (!valid) out += " expired";
   }
   if (allowed > 0) return "allowlisted";
@@ -122,8 +123,10 @@ TEST(MatchGolden, LogsToAlerts) {
       got += line + "\n";
     }
     got += "# lines=" + std::to_string(stats.lines) + " records=" + std::to_string(stats.records) +
-           " alerts=" + std::to_string(stats.alerts) + " malformed=" + std::to_string(stats.malformed) +
-           " allowlisted=" + std::to_string(stats.allowlisted) + " expired=" + std::to_string(stats.expired) + "\n";
+           " alerts=" + std::to_string(stats.alerts) +
+           " malformed=" + std::to_string(stats.malformed) +
+           " allowlisted=" + std::to_string(stats.allowlisted) +
+           " expired=" + std::to_string(stats.expired) + "\n";
     for (const auto& e : stats.errors) {
       std::string msg = e;
       size_t pos = msg.find(input.string());

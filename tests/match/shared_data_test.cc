@@ -58,7 +58,7 @@ TEST(MatchSharedData, ZeekBtestBaselines) {
   LogMatchStats stats = MatchDir(dir, snap, sink);
   EXPECT_EQ(stats.files, 7u);
   EXPECT_GT(sink.by_field["id.orig_h"], 0);
-  EXPECT_GT(sink.by_field["host"], 0);      // http.log host
+  EXPECT_GT(sink.by_field["host"], 0);       // http.log host
   EXPECT_GT(sink.by_field["id.resp_h"], 0);  // inside 208.80.152.0/22
   EXPECT_GT(sink.by_indicator["wikimedia.org"], 0);
 }

@@ -21,7 +21,8 @@ MatchRecord Record(IndicatorType type, std::string value, std::string actor = "A
   return r;
 }
 
-std::vector<std::string> Hits(const MatchSnapshot& snap, ObservedKind kind, std::string_view value) {
+std::vector<std::string> Hits(const MatchSnapshot& snap, ObservedKind kind,
+                              std::string_view value) {
   Probe p;
   p.kind = kind;
   p.value = value;
@@ -110,9 +111,9 @@ TEST(MatchSnapshot, MergesRecordsAndKeepsValidityPerRecord) {
 
 TEST(MatchSnapshot, NestedAndOverlappingPrefixesReportEveryCover) {
   MatchSnapshotBuilder b;
-  for (const char* p : {"0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3/32",
-                        "10.2.0.0/16", "255.255.255.255/32", "::/0", "2001:db8::/32",
-                        "2001:db8:ffff::/48"}) {
+  for (const char* p :
+       {"0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3/32", "10.2.0.0/16",
+        "255.255.255.255/32", "::/0", "2001:db8::/32", "2001:db8:ffff::/48"}) {
     ASSERT_TRUE(b.Add(Record(IndicatorType::kCidr, p)).ok()) << p;
   }
   auto snap = b.Build();
@@ -122,10 +123,13 @@ TEST(MatchSnapshot, NestedAndOverlappingPrefixesReportEveryCover) {
             (V{"10.1.2.3/32", "10.1.2.0/24", "10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
   EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.1.2.4"),
             (V{"10.1.2.0/24", "10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
-  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.1.3.0"), (V{"10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
-  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.2.255.255"), (V{"10.2.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.1.3.0"),
+            (V{"10.1.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "10.2.255.255"),
+            (V{"10.2.0.0/16", "10.0.0.0/8", "0.0.0.0/0"}));
   EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "11.0.0.0"), (V{"0.0.0.0/0"}));
-  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "255.255.255.255"), (V{"255.255.255.255/32", "0.0.0.0/0"}));
+  EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "255.255.255.255"),
+            (V{"255.255.255.255/32", "0.0.0.0/0"}));
   EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "2001:db8:ffff:1::1"),
             (V{"2001:db8:ffff::/48", "2001:db8::/32", "::/0"}));
   EXPECT_EQ(Hits(*snap, ObservedKind::kIp, "2001:db9::1"), (V{"::/0"}));
@@ -160,7 +164,8 @@ TEST(MatchSnapshot, CidrIndexAgreesWithBruteForce) {
       if ((ip & mask) == base) ++expected;
     }
     char text[20];
-    std::snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+    std::snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+                  ip & 255);
     EXPECT_EQ(Hits(*snap, ObservedKind::kIp, text).size(), expected) << text;
   }
 }
@@ -176,7 +181,8 @@ TEST(MatchSnapshot, SaveLoadRoundTripAndCorruption) {
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->image(), built->image());
   EXPECT_EQ(loaded->built_at(), 1700000000);
-  EXPECT_EQ(Hits(*loaded, ObservedKind::kHost, "a.higan.org"), std::vector<std::string>{"higan.org"});
+  EXPECT_EQ(Hits(*loaded, ObservedKind::kHost, "a.higan.org"),
+            std::vector<std::string>{"higan.org"});
   EXPECT_EQ(loaded->stats().indicators, built->stats().indicators);
 
   EXPECT_EQ(MatchSnapshot::Load((dir / "missing").string()).status().code(), StatusCode::kNotFound);
@@ -217,7 +223,8 @@ TEST(MatchSnapshot, MemoryPerIpv4Indicator) {
   for (int i = 0; i < n; ++i) {
     uint32_t ip = rng();
     char text[20];
-    std::snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+    std::snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+                  ip & 255);
     MatchRecord r = Record(IndicatorType::kIpv4, text, i % 2 ? "APT-A" : "APT-B");
     ASSERT_TRUE(b.Add(r).ok());
   }
