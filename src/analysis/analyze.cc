@@ -125,6 +125,7 @@ struct SideScratch {
   bool any_direct = false;
   bool any_via = false;
   bool via_resolution = false;
+  bool all_moved = true;  // every resolution reaching the key came after one elsewhere
   bool role_proxy = false;
   bool role_compromised = false;
   void Clear() {
@@ -134,6 +135,7 @@ struct SideScratch {
     basis.clear();
     references.clear();
     any_direct = any_via = via_resolution = role_proxy = role_compromised = false;
+    all_moved = true;
   }
 };
 
@@ -168,7 +170,8 @@ class Engine {
   std::vector<Posting> postings_;
   std::vector<uint32_t> key_actors_, key_sources_;
   std::vector<int8_t> key_listed_;
-  std::vector<uint8_t> keep_;  // observation passes the time filter
+  std::vector<uint8_t> keep_;       // observation passes the time filter
+  std::vector<uint8_t> rel_moved_;  // resolution that came after one to another address
   std::vector<PairRecord> records_;
   std::vector<std::pair<uint32_t, uint32_t>> wide_;  // (actor, key) for keys above the cap
   std::vector<uint8_t> actor_filter_;
@@ -208,6 +211,39 @@ void Engine::BuildPostings() {
       if (keep_[o] && obs_actor[o] != kNoActor && is_from[obs_value[o]]) {
         value_obs[fill[obs_value[o]]++] = static_cast<uint32_t>(o);
       }
+    }
+  }
+  // A resolution is a move when the same name resolved to another address before it began.
+  rel_moved_.assign(rels.size(), 0);
+  {
+    std::vector<uint32_t> order(rels.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t x, uint32_t y) { return rels[x].from < rels[y].from; });
+    for (size_t i = 0; i < order.size();) {
+      size_t j = i;
+      while (j < order.size() && rels[order[j]].from == rels[order[i]].from) ++j;
+      // Earliest end overall (and its target), and earliest end among other targets.
+      int64_t min1 = std::numeric_limits<int64_t>::max(), min2 = min1;
+      uint32_t target1 = 0xffffffffu;
+      for (size_t k = i; k < j; ++k) {
+        const auto& r = rels[order[k]];
+        if (!r.has_time || in_.relationship_kind(r.kind) != "resolves-to") continue;
+        if (r.last < min1) {
+          if (r.to != target1) min2 = min1;
+          min1 = r.last;
+          target1 = r.to;
+        } else if (r.to != target1 && r.last < min2) {
+          min2 = r.last;
+        }
+      }
+      for (size_t k = i; k < j; ++k) {
+        const auto& r = rels[order[k]];
+        if (!r.has_time || in_.relationship_kind(r.kind) != "resolves-to") continue;
+        int64_t before = r.to != target1 ? min1 : min2;
+        rel_moved_[order[k]] = before <= r.first;
+      }
+      i = j;
     }
   }
   // Count postings per key.
@@ -348,7 +384,10 @@ void Engine::ScanSide(uint32_t key, uint32_t actor, SideScratch& s) const {
     if (p.via != 0) {
       const auto& r = rels[p.via - 1];
       s.any_via = true;
-      if (in_.relationship_kind(r.kind) == "resolves-to") s.via_resolution = true;
+      if (in_.relationship_kind(r.kind) == "resolves-to") {
+        s.via_resolution = true;
+        if (!rel_moved_[p.via - 1]) s.all_moved = false;
+      }
       if (r.has_time) {
         first = r.first;
         last = r.last;
@@ -456,6 +495,7 @@ ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key,
   bool b_via_only = sb.any_via && !sb.any_direct;
   item.via_resolution = sa.via_resolution || sb.via_resolution;
   item.both_via = a_via_only && b_via_only;
+  item.moved_here = item.both_via && sa.all_moved && sb.all_moved;
   const bool ip = item.kind == ai::KeyKind::kIp4 || item.kind == ai::KeyKind::kIp6;
   if (ip && ((sa.via_resolution && sb.any_direct) || (sb.via_resolution && sa.any_direct))) {
     // One actor's domain resolved to an address the other used: the DNS family agrees.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "analysis/internal.h"
@@ -344,6 +345,11 @@ void JudgeItem(const Item& it, const std::string& value, Evidence* ev) {
     set(H::kCollaboration, Mark::kN, "renting from the same provider is common");
     return;
   }
+  if (IsTooling(it.level) && it.spec < 0.5) {
+    set(H::kSharedProvider, Mark::kC,
+        "a common " + level + " (" + std::to_string(it.actors) + " actors): shared by chance");
+    return;
+  }
   if (IsTooling(it.level)) {
     set(H::kImitation, Mark::kC, "similar tooling: the same " + level + " on each side");
     set(H::kSameActor, Mark::kC, "one group reuses its tooling");
@@ -371,7 +377,8 @@ void JudgeItem(const Item& it, const std::string& value, Evidence* ev) {
   const bool chosen_name = it.level == EvidenceLevel::kDomain || it.level == EvidenceLevel::kUrl ||
                            it.level == EvidenceLevel::kTelegram ||
                            it.level == EvidenceLevel::kEmail;
-  const bool sinkhole_pattern = it.both_via && it.via_resolution;
+  const bool sinkhole_pattern = it.both_via && it.via_resolution && it.moved_here;
+  const bool hosting_pattern = it.both_via && it.via_resolution && !it.moved_here;
   const bool very_specific =
       it.spec >= 0.5 && (it.level == EvidenceLevel::kIpPort || it.level == EvidenceLevel::kUrl ||
                          it.level == EvidenceLevel::kCertificate || chosen_name);
@@ -436,6 +443,16 @@ void JudgeItem(const Item& it, const std::string& value, Evidence* ev) {
       }
       set(H::kImitation, Mark::kI, "shares the " + level + " itself, not only its style");
       break;
+  }
+  if (hosting_pattern) {
+    set(H::kSharedProvider, it.actors >= 3 ? Mark::kCC : Mark::kC,
+        "the actors' domains resolve here from the start: shared hosting");
+    set(H::kSinkhole, Mark::kN, "the domains did not move here from elsewhere");
+    set(H::kCollaboration, it.actors >= 3 ? Mark::kN : Mark::kC,
+        "names on one hosting address" +
+            (it.actors >= 3 ? " shared with " + std::to_string(it.actors) + " actors"
+                            : std::string()));
+    set(H::kProxy, Mark::kN, "reached through DNS, not used as an exit");
   }
   if (it.role_proxy) {
     set(H::kProxy, Mark::kCC, "a source marks it as a proxy or VPN exit");
@@ -506,7 +523,8 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
       Evidence& ev =
           add(EvidenceLevel::kNaming, sub.name + " is part of the umbrella " + umbrella.name, 0.8);
       set(ev, H::kSameActor, Mark::kCC, "an umbrella name covers its sub-cluster");
-      set(ev, H::kCollaboration, Mark::kN, "sub-clusters of one umbrella may share resources");
+      set(ev, H::kCollaboration, Mark::kI,
+          "an umbrella and its sub-cluster are one actor at two granularities, not two partners");
     } else if (!common_umbrellas.empty()) {
       Evidence& ev = add(EvidenceLevel::kNaming, "both are part of one umbrella group", 0.6);
       set(ev, H::kSameActor, Mark::kC, "sub-clusters of one umbrella are often lumped together");
@@ -532,6 +550,7 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
   bool dedicated_concurrent = false, concurrent_value = false, any_exact = false;
   bool any_value = false, any_dependent = false;
   bool any_tooling = false, any_network = false, any_sinkhole = false, any_proxy = false;
+  double weight_keep = 1.0;
   std::set<std::string> families;
   for (const Item& it : items) {
     if (it.subsumed_by >= 0) continue;
@@ -548,9 +567,11 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
       if (it.level == EvidenceLevel::kPdnsLink) families.insert("network");
     }
     if (it.level == EvidenceLevel::kFileHash || Dependent(it.independence)) any_dependent = true;
-    if (IsTooling(it.level)) any_tooling = true;
+    if (IsTooling(it.level) && it.spec >= 0.5) any_tooling = true;
+    weight_keep *= 1.0 - std::min(0.99, it.weight);
     if (IsNetwork(it.level)) any_network = true;
-    if (it.listed == static_cast<int>(ListKind::kSinkhole) || (it.both_via && it.via_resolution)) {
+    if (it.listed == static_cast<int>(ListKind::kSinkhole) ||
+        (it.both_via && it.via_resolution && it.moved_here)) {
       any_sinkhole = true;
     }
     if (it.listed == static_cast<int>(ListKind::kProxy) || it.role_proxy) any_proxy = true;
@@ -601,9 +622,17 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
       set(ev, H::kProxy, Mark::kI, "a proxy explains a network overlap, not TLS or DNS ones");
   }
   if (!any_tooling && !dedicated_concurrent) {
-    Evidence& ev =
-        add(EvidenceLevel::kPairSummary, "no shared tooling, path scheme or port convention", 0.4);
+    Evidence& ev = add(EvidenceLevel::kPairSummary,
+                       "no distinctive shared tooling, path scheme or port convention", 0.4);
     set(ev, H::kImitation, Mark::kI, "imitation shows as similar tooling");
+  }
+  const double link_score = 100.0 * (1.0 - weight_keep);
+  if (link_score < 10) {
+    char text[120];
+    std::snprintf(text, sizeof text, "little in common: link score %.1f of 100", link_score);
+    Evidence& ev = add(EvidenceLevel::kPairSummary, text, 0.6);
+    set(ev, H::kSharedProvider, Mark::kC, "coincidence explains a small overlap");
+    set(ev, H::kCollaboration, Mark::kI, "collaboration leaves more in common");
   }
   if (!any_network) {
     Evidence& ev = add(EvidenceLevel::kPairSummary, "no shared address, range or ASN", 0.3);

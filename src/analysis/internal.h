@@ -35,6 +35,9 @@ struct Item {
   Independence independence = Independence::kIndependent;
   bool via_resolution = false;  // some side reached the key through passive DNS
   bool both_via = false;        // both sides only through relationships
+  // Both sides reached the address only through domains that resolved elsewhere before
+  // (the move a takedown makes), rather than resolving here from the start (shared hosting).
+  bool moved_here = false;
   bool different_ports = false;
   bool different_paths = false;
   bool role_proxy = false;

@@ -123,12 +123,29 @@ TEST(Hypotheses, ManyGroupsDomainsOnOneUnlistedAddressLooksLikeASinkhole) {
     std::string domain = "d" + std::to_string(i) + ".example";
     b.Add(actors.back(), T::kDomain, domain, "feed" + std::to_string(i), "2024-01-01",
           "2024-03-01");
+    // Each name first pointed at its own server, then all moved to one address.
+    b.Rel(T::kDomain, domain, "resolves-to", T::kIpv4, "203.0.113." + std::to_string(10 + i),
+          "2024-01-01", "2024-03-01");
     b.Rel(T::kDomain, domain, "resolves-to", T::kIpv4, "192.0.2.99", "2024-04-01", "2024-12-01");
   }
   AnalysisResult r = RunAnalysis(b.in);
   const PairFinding* p = FindPair(r, "G0", "G1");
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->leading, Hypothesis::kSinkhole) << Describe(*p);
+}
+
+TEST(Hypotheses, ManyGroupsDomainsHostedOnOneAddressFromTheStartIsSharedHosting) {
+  InputBuilder b;
+  for (int i = 0; i < 4; ++i) {
+    uint32_t a = b.Actor(i + 1, "G" + std::to_string(i));
+    std::string domain = "d" + std::to_string(i) + ".example";
+    b.Add(a, T::kDomain, domain, "feed" + std::to_string(i), "2024-01-01", "2024-03-01");
+    b.Rel(T::kDomain, domain, "resolves-to", T::kIpv4, "192.0.2.99", "2024-01-01", "2024-12-01");
+  }
+  AnalysisResult r = RunAnalysis(b.in);
+  const PairFinding* p = FindPair(r, "G0", "G1");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->leading, Hypothesis::kSharedProvider) << Describe(*p);
 }
 
 TEST(Hypotheses, AddressOnAVpnListIsProxy) {
