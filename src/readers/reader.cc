@@ -7,6 +7,7 @@
 
 #include "readers/common.h"
 #include "readers/readers.h"
+#include "readers/stix.h"
 
 namespace cotenant {
 
@@ -275,7 +276,7 @@ Status ReadPath(const std::string& path, const ReadOptions& options, IngestSink&
       return readers::ReadTelegramJson(json, path, options, sink);
     }
     case Format::kStix:
-      return Unsupported(path + ": STIX input needs the STIX reader, which is not built in yet");
+      return ReadStix(path, options, sink);
     default:
       return Internal(path + ": no reader for format " + std::string(FormatName(format)));
   }
@@ -297,6 +298,8 @@ Status ReadBuffer(Format format, std::string_view content, const std::string& na
       return ReadMispGalaxyJson(content, name, options, sink);
     case Format::kTelegram:
       return ReadTelegramJson(content, name, options, sink);
+    case Format::kStix:
+      return ReadStixText(content, name, options, sink);
     default:
       return Unsupported(name + ": format " + std::string(FormatName(format)) +
                          " cannot be read from memory");

@@ -111,6 +111,22 @@ TEST(StixReaderTest, LooksLikeStix) {
   for (const char* head : reject) EXPECT_FALSE(LooksLikeStix(head)) << head;
 }
 
+// ReadPath finds the STIX reader by content and produces what ReadStix produces.
+TEST(StixReaderTest, ReadPathDispatchesToStix) {
+  for (const char* name : {"chain_21.json", "misp_report_20.json", "observed_20.json",
+                           "attack_20.json", "single_object.json"}) {
+    std::string path = testing::SourcePath(std::string("tests/golden/readers/stix/") + name);
+    auto format = DetectFormat(path);
+    ASSERT_TRUE(format.ok()) << name << ": " << format.status().ToString();
+    EXPECT_EQ(*format, Format::kStix) << name;
+    testing::RecordingSink via_path, direct;
+    ASSERT_TRUE(ReadPath(path, ReadOptions{}, via_path).ok()) << name;
+    ASSERT_TRUE(ReadStix(path, ReadOptions{}, direct).ok()) << name;
+    EXPECT_EQ(via_path.Dump(), direct.Dump()) << name;
+    EXPECT_FALSE(direct.observations.empty() && direct.actors.empty()) << name;
+  }
+}
+
 TEST(StixReaderTest, ReadStixMissingFile) {
   testing::RecordingSink sink;
   Status s = ReadStix("/nonexistent/dir/x.json", ReadOptions{}, sink);
