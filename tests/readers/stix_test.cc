@@ -1,6 +1,6 @@
-// The STIX reader: golden files (tests/golden/readers/stix/<name>.json read into a
-// RecordingSink, compared with <name>.expected), the pattern-to-indicator golden file, format
-// sniffing, and every STIX file of the shared research data.
+// The STIX reader: the pattern-to-indicator golden file, format sniffing, options, hostile
+// documents, and every STIX file of the shared research data. The bundle golden files
+// (tests/golden/readers/stix/<case>.json and <case>.expected) run in readers_golden_test.cc.
 // Rewrite expectations with COTENANT_UPDATE_GOLDEN=1 after an intended change, then review.
 #include "readers/stix.h"
 
@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -25,36 +24,6 @@ namespace cotenant {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadGolden(const fs::path& input) {
-  testing::RecordingSink sink;
-  Status status = ReadStixText(testing::ReadFile(input.string()), input.filename().string(),
-                               ReadOptions{}, sink);
-  return sink.Dump() + "status: " + (status.ok() ? "ok" : status.ToString()) + "\n";
-}
-
-TEST(StixReaderTest, GoldenFiles) {
-  const bool update = std::getenv("COTENANT_UPDATE_GOLDEN") != nullptr;
-  fs::path dir = testing::SourcePath("tests/golden/readers/stix");
-  std::vector<fs::path> inputs;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".json") inputs.push_back(e.path());
-  }
-  std::sort(inputs.begin(), inputs.end());
-  ASSERT_GE(inputs.size(), 6u);
-  for (const auto& input : inputs) {
-    fs::path expected_path = input;
-    expected_path.replace_extension(".expected");
-    std::string actual = ReadGolden(input);
-    if (update) {
-      std::ofstream(expected_path) << actual;
-      continue;
-    }
-    ASSERT_TRUE(fs::exists(expected_path)) << expected_path << " missing: run with "
-                                           << "COTENANT_UPDATE_GOLDEN=1";
-    EXPECT_EQ(actual, testing::ReadFile(expected_path.string())) << "golden file " << input;
-  }
-}
 
 // "indicators ;; links !! issues" for one pattern, or "error: ...".
 std::string PatternIndicatorsCase(std::string_view input) {
