@@ -272,6 +272,9 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
         delim = '\t';
       }
     }
+    // An open quoted field can only close on a line with a quote: skip re-parsing the growing
+    // record otherwise (keeps a runaway quote linear, not quadratic).
+    if (record_line != lines.line_number() && line.find('"') == std::string_view::npos) continue;
     if (ParseCsvRecord(record, delim, &fields) == RecordState::kOpenQuote) continue;
     std::string text = std::move(record);
     record.clear();

@@ -349,7 +349,12 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
   std::string name(json::Str(object, "name").value_or("object"));
   std::string object_comment(Trim(json::Str(object, "comment").value_or("")));
   auto attrs = json::Arr(object, "Attribute");
-  if (!attrs) return;
+  if (!attrs) {
+    if (auto f = json::Field(object, "Attribute"); f && !f->is_null()) {
+      Reject(jp + ".Attribute", "Attribute is not an array", json::Preview(*f));
+    }
+    return;
+  }
 
   struct Item {
     Indicator indicator;
@@ -493,6 +498,11 @@ void EventReader::Read(json::element event, const std::string& jp) {
   } else if (*date) {
     ed.first = ed.last = *date;
   }
+  for (std::string_view key : {"Attribute", "Object"}) {
+    if (auto f = json::Field(event, key); f && !f->is_array() && !f->is_null()) {
+      Reject(jp + "." + std::string(key), std::string(key) + " is not an array", json::Preview(*f));
+    }
+  }
   auto attrs = json::Arr(event, "Attribute");
   // Links first: they are references for every value of the event.
   if (attrs) {
@@ -533,6 +543,10 @@ void EventReader::Read(json::element event, const std::string& jp) {
     size_t i = 0;
     for (json::element object : *objects) {
       std::string ojp = jp + ".Object[" + std::to_string(i++) + "]";
+      if (!object.is_object()) {
+        Reject(ojp, "object is not a JSON object", json::Preview(object));
+        continue;
+      }
       if (json::Bool(object, "deleted") == true) continue;
       ReadObject(object, ojp, ed);
     }

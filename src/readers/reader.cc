@@ -60,15 +60,9 @@ bool Contains(std::string_view s, std::string_view needle) {
   return s.find(needle) != std::string_view::npos;
 }
 
-// True when the JSON text looks like STIX: a bundle, or an object with a STIX id.
-bool LooksLikeStixJson(std::string_view head) {
-  return (Contains(head, "\"bundle\"") && Contains(head, "\"objects\"")) ||
-         Contains(head, "\"spec_version\"") || Contains(head, "\"x_mitre_") ||
-         (Contains(head, "--") && Contains(head, "\"type\"") && Contains(head, "\"created\""));
-}
-
 Result<Format> DetectJson(std::string_view head, const std::string& path) {
   if (Contains(head, "\"rrname\"") && Contains(head, "\"rrtype\"")) return Format::kPdns;
+  if (LooksLikeStix(head)) return Format::kStix;
   if (Contains(head, "\"Event\"") || Contains(head, "\"response\"")) return Format::kMisp;
   if (Contains(head, "\"messages\"") ||
       (Contains(head, "\"chats\"") && Contains(head, "\"list\""))) {
@@ -82,7 +76,6 @@ Result<Format> DetectJson(std::string_view head, const std::string& path) {
   if (Contains(head, "\"namespace\"") && Contains(head, "\"icon\"") && Contains(head, "\"uuid\"")) {
     return Format::kMispGalaxy;
   }
-  if (LooksLikeStixJson(head)) return Format::kStix;
   return InvalidArgument(path +
                          ": JSON, but not a format cotenant reads (expected a STIX bundle, a MISP "
                          "event, a MISP galaxy, passive DNS COF lines or a Telegram export)");
@@ -92,7 +85,8 @@ Result<Format> DetectJson(std::string_view head, const std::string& path) {
 // line is not an indicator (a section heading), plain otherwise.
 Format DetectText(std::string_view head) {
   if (Contains(head, "Maltrail developers") || Contains(head, "\n# Aliases:") ||
-      head.substr(0, 10) == "# Aliases:" || Contains(head, "\n# Reference:")) {
+      head.substr(0, 10) == "# Aliases:" || Contains(head, "\n# Reference:") ||
+      head.substr(0, 12) == "# Reference:") {
     return Format::kMaltrail;
   }
   auto lines = readers::LineReader::FromBuffer(head);
@@ -219,17 +213,7 @@ Result<Format> DetectFormat(const std::string& path) {
   if (HasExtension(path, {".csv", ".tsv"})) return Format::kCsv;
   if (HasExtension(path, {".adoc", ".asciidoc", ".md", ".markdown"})) return Format::kTable;
   if (HasExtension(path, {".md5", ".sha1", ".sha256", ".sha512"})) return Format::kPlain;
-  if (!readers::IsValidUtf8(h.substr(0, std::min<size_t>(h.size(), 4096)))) {
-    // The head may end inside a sequence; only a clearly broken prefix counts.
-    size_t valid_prefix = std::min<size_t>(h.size(), 4096);
-    while (valid_prefix > 0 && !readers::IsValidUtf8(h.substr(0, valid_prefix)) &&
-           h.size() - valid_prefix < 4) {
-      --valid_prefix;
-    }
-    if (!readers::IsValidUtf8(h.substr(0, valid_prefix))) {
-      return InvalidArgument(path + ": not UTF-8 text (convert it to UTF-8 first)");
-    }
-  }
+  // Invalid UTF-8 is a per-line matter: the readers reject those lines and read the rest.
   // Drop a possibly partial last line before looking at lines.
   if (head.size() == kHeadBytes) {
     size_t nl = h.rfind('\n');

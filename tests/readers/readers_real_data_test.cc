@@ -125,7 +125,6 @@ TEST(ReadersRealDataTest, EveryFileReads) {
     SCOPED_TRACE(f.string());
     Result<Format> format = DetectFormat(f.string());
     ASSERT_TRUE(format.ok()) << format.status().ToString();
-    if (*format == Format::kStix) continue;  // the STIX reader's own real-data test covers it
     testing::RecordingSink sink;
     ReadOptions options;
     Status s = ReadPath(f.string(), options, sink);
