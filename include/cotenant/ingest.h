@@ -35,7 +35,8 @@ struct IngestProgress {
 
 struct IngestOptions {
   ReadOptions read;
-  bool partial = false;  // keep what was read before a reader error
+  std::string format_name = "auto";  // recorded in the ingests table (FormatName of read.format)
+  bool partial = false;              // keep what was read before a reader error
   // Called every few thousand records and after each input; may be empty.
   std::function<void(const IngestProgress&)> progress;
 };

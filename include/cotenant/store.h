@@ -75,7 +75,7 @@ struct IngestCounts {
 struct IngestInfo {
   IngestId id = 0;
   IngestFile file;
-  Timestamp finished;
+  Timestamp finished = Timestamp::FromUnixSeconds(0);
   bool complete = true;  // false: committed with --partial after the reader failed
   std::string error;     // the reader's error when !complete
   IngestCounts counts;
@@ -88,6 +88,8 @@ class IngestBatch : public IngestSink {
  public:
   ~IngestBatch() override = default;
   virtual IngestId id() const = 0;
+  // What was written so far. Observations are buffered and written in chunks (sorted, for
+  // speed), so they are counted when written; after Commit the counts are final.
   virtual const IngestCounts& counts() const = 0;
   virtual const Status& status() const = 0;
   // Commits everything written. `reader_error` non-OK records a partial ingest (--partial):
@@ -129,13 +131,17 @@ struct ActorInfo {
 struct NameResolution {
   std::string name;        // as asked
   std::string normalized;  // the registry key (see NormalizeActorName)
-  ActorId actor_id = 0;    // never 0 for a non-empty name
+  // The actor observations written with this name resolve to; 0 when no observation uses an
+  // unregistered or ambiguous name yet (the store makes such actors when a name is first used).
+  ActorId actor_id = 0;
   ActorKind kind = ActorKind::kUnregistered;
   std::string actor_name;  // canonical name of actor_id
   // Human-readable explanation: which sources list the name for which group, or which
   // override line decided.
   std::string reason;
-  std::vector<ActorId> candidates;  // kAmbiguous: every group claiming the name
+  // Every group claiming the name: the reason an ambiguous name is ambiguous, or the competing
+  // claims a rule set aside for a resolved one.
+  std::vector<ActorId> candidates;
 };
 
 // The registry key of a name: Unicode-unaware case folding of ASCII letters, and every
@@ -295,6 +301,8 @@ class Store {
   virtual Result<std::vector<ActorInfo>> ListActors() = 0;
   virtual Result<std::optional<ActorInfo>> GetActor(ActorId id) = 0;
   virtual Result<std::vector<ActorNameInfo>> ListActorNames() = 0;
+  // Problems met while building the registry (an override or part-of naming no single group).
+  virtual Result<std::vector<std::string>> RegistryWarnings() = 0;
 
   // -- analysis
   virtual Status ScanObservations(const ObservationQuery& query, const ObservationBatchFn& fn) = 0;

@@ -1,0 +1,231 @@
+// Ingest throughput: synthetic feeds into the SQLite store, observations per second on one
+// core, against Python's json module loading the same number of records as the baseline.
+//
+//   BM_StoreWrite        records already in memory -> IngestBatch -> commit (the store alone)
+//   BM_IngestPlain       generated plain list (one IPv4/domain per line) through ReadPath
+//   BM_IngestCsv         generated CSV "Indicator,Type,Description" through ReadPath
+//   BM_PythonJsonLoad    python3 -c 'json.load(...)' of a STIX-like bundle of the same size
+//
+// Run (Release build): build/release/ingest_bench --benchmark_counters_tabular=true
+// Results are recorded in bench/RESULTS.md.
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cotenant/ingest.h"
+#include "cotenant/reader.h"
+#include "cotenant/store.h"
+
+namespace cotenant {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "cotenant-bench-XXXXXX").string();
+  return mkdtemp(tmpl.data());
+}
+
+// Deterministic synthetic values: IPv4 addresses, domains and SHA-256 hashes in a heavy-tailed
+// mix over 2,000 actors and 5 sources, as a large vendor feed would look.
+struct Generator {
+  std::mt19937_64 rng{42};
+  std::string Ipv4() {
+    uint32_t v = static_cast<uint32_t>(rng());
+    return std::to_string((v >> 24) % 223 + 1) + "." + std::to_string((v >> 16) & 255) + "." +
+           std::to_string((v >> 8) & 255) + "." + std::to_string(v & 255);
+  }
+  std::string Domain() {
+    static constexpr char kAlpha[] = "abcdefghijklmnopqrstuvwxyz";
+    std::string s;
+    for (int i = 0; i < 10; ++i) s += kAlpha[rng() % 26];
+    return s + ".example";
+  }
+  std::string Sha256() {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string s;
+    for (int i = 0; i < 64; ++i) s += kHex[rng() % 16];
+    return s;
+  }
+  std::string Actor() {
+    // Zipf-like: a few actors hold most observations.
+    double u = std::uniform_real_distribution<double>(0, 1)(rng);
+    int k = static_cast<int>(2000 * u * u * u);
+    return "Synthetic Group " + std::to_string(k);
+  }
+};
+
+std::vector<Observation> MakeObservations(int64_t n) {
+  Generator g;
+  std::vector<Observation> out;
+  out.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    Observation o;
+    switch (i % 3) {
+      case 0:
+        o.indicator = {IndicatorType::kIpv4, g.Ipv4(), ""};
+        o.role = Role::kC2;
+        break;
+      case 1:
+        o.indicator = {IndicatorType::kDomain, g.Domain(), ""};
+        o.role = Role::kPhishing;
+        break;
+      default:
+        o.indicator = {IndicatorType::kSha256, g.Sha256(), ""};
+        o.role = Role::kSample;
+        break;
+    }
+    o.indicator.display = o.indicator.value;
+    o.original_text = o.indicator.value;
+    o.actor = g.Actor();
+    o.source = "synthetic-feed-" + std::to_string(i % 5);
+    o.references = {"https://reports.example/" + std::to_string(i / 1000)};
+    o.first_seen = Timestamp::FromUnixSeconds(1'600'000'000 + i);
+    o.location = {"synthetic.txt", i + 1, ""};
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+void BM_StoreWrite(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  const std::vector<Observation> obs = MakeObservations(n);
+  std::string dir = TempDir();
+  int run = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string path = dir + "/store-" + std::to_string(run++) + ".db";
+    auto store = OpenSqliteStore(path);
+    if (!store.ok()) {
+      state.SkipWithError(store.status().ToString().c_str());
+      break;
+    }
+    std::vector<Observation> copy = obs;
+    state.ResumeTiming();
+    auto batch = (*store)->BeginIngest({"synthetic.txt", "sha-" + std::to_string(run), "bench"});
+    for (auto& o : copy) (*batch)->OnObservation(std::move(o));
+    Status st = (*batch)->Commit();
+    if (!st.ok()) state.SkipWithError(st.ToString().c_str());
+    state.PauseTiming();
+    store->reset();
+    fs::remove(path);
+    fs::remove(path + "-wal");
+    fs::remove(path + "-shm");
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_StoreWrite)->Arg(200'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Writes `n` lines of a feed file and returns its path.
+std::string WriteFeed(const std::string& dir, int64_t n, bool csv) {
+  Generator g;
+  std::string path = dir + (csv ? "/feed.csv" : "/feed.txt");
+  std::ofstream out(path);
+  if (csv) out << "Indicator,Type,Description\n";
+  for (int64_t i = 0; i < n; ++i) {
+    bool ip = i % 2 == 0;
+    std::string v = ip ? g.Ipv4() : g.Domain();
+    if (csv) {
+      out << v << (ip ? ",IP,C2 server\n" : ",Domain,Phishing domain\n");
+    } else {
+      out << v << "\n";
+    }
+  }
+  return path;
+}
+
+void IngestFile(benchmark::State& state, bool csv) {
+  const int64_t n = state.range(0);
+  std::string dir = TempDir();
+  std::string feed = WriteFeed(dir, n, csv);
+  int run = 0;
+  int64_t stored = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string path = dir + "/store-" + std::to_string(run++) + ".db";
+    auto store = OpenSqliteStore(path);
+    if (!store.ok()) {
+      state.SkipWithError(store.status().ToString().c_str());
+      break;
+    }
+    IngestOptions options;
+    options.read.format = csv ? Format::kCsv : Format::kPlain;
+    options.read.actor = "Synthetic Group";
+    options.read.source = "synthetic";
+    state.ResumeTiming();
+    auto summary = IngestPaths(**store, {feed}, options, ReadPath);
+    if (!summary.ok() || summary->failed_inputs > 0) {
+      state.SkipWithError(summary.ok() ? summary->inputs[0].error.ToString().c_str()
+                                       : summary.status().ToString().c_str());
+      break;
+    }
+    stored = summary->totals.observations;
+    state.PauseTiming();
+    store->reset();
+    fs::remove(path);
+    fs::remove(path + "-wal");
+    fs::remove(path + "-shm");
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * stored);
+  state.counters["stored"] = static_cast<double>(stored);
+  fs::remove_all(dir);
+}
+
+void BM_IngestPlain(benchmark::State& state) { IngestFile(state, false); }
+void BM_IngestCsv(benchmark::State& state) { IngestFile(state, true); }
+BENCHMARK(BM_IngestPlain)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_IngestCsv)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The baseline: Python's json module only loading a STIX-like bundle with `n` indicators
+// (no canonicalization, no storage), timed inside Python so interpreter start-up is excluded.
+void BM_PythonJsonLoad(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  std::string dir = TempDir();
+  std::string bundle = dir + "/bundle.json";
+  {
+    Generator g;
+    std::ofstream out(bundle);
+    out << "{\"type\":\"bundle\",\"id\":\"bundle--00000000-0000-4000-8000-000000000000\","
+           "\"objects\":[";
+    for (int64_t i = 0; i < n; ++i) {
+      if (i > 0) out << ",";
+      out << "{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--" << i
+          << "\",\"created\":\"2024-01-01T00:00:00Z\",\"modified\":\"2024-01-01T00:00:00Z\","
+             "\"pattern_type\":\"stix\",\"pattern\":\"[ipv4-addr:value = '"
+          << g.Ipv4() << "']\",\"valid_from\":\"2024-01-01T00:00:00Z\"}";
+    }
+    out << "]}";
+  }
+  std::string timing = dir + "/seconds.txt";
+  std::string cmd = "python3 -c \"import json,time,sys; t=time.perf_counter(); "
+                    "d=json.load(open(sys.argv[1])); "
+                    "open(sys.argv[2],'w').write(str(time.perf_counter()-t))\" " +
+                    bundle + " " + timing;
+  for (auto _ : state) {
+    if (std::system(cmd.c_str()) != 0) {
+      state.SkipWithError("python3 failed");
+      break;
+    }
+    double seconds = 0;
+    std::ifstream(timing) >> seconds;
+    state.SetIterationTime(seconds);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_PythonJsonLoad)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseManualTime();
+
+}  // namespace
+}  // namespace cotenant
+
+BENCHMARK_MAIN();

@@ -1,0 +1,41 @@
+// IndicatorKey: the stable 62-bit hash that is an indicator's id in the SQLite store.
+//
+// FNV-1a over "<type name>\0<canonical value>", finished with the splitmix64 mixer, masked to
+// 62 bits and never 0. Defined here (not std::hash) because stored ids must not change between
+// builds, compilers or machines. A collision is resolved by probing the next slot
+// (NextIndicatorSlot); rows are never deleted, so the probe sequence stays exact.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "cotenant/indicator.h"
+
+namespace cotenant::store {
+
+inline uint64_t Fnv1a(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+inline uint64_t IndicatorKey(IndicatorType type, std::string_view value) {
+  uint64_t h = Fnv1a(0xcbf29ce484222325ULL, IndicatorTypeName(type));
+  h = Fnv1a(h, std::string_view("\0", 1));
+  h = Fnv1a(h, value);
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  h &= (uint64_t{1} << 62) - 1;
+  return h == 0 ? 1 : h;
+}
+
+inline int64_t NextIndicatorSlot(int64_t id) {
+  return id + 1 >= (int64_t{1} << 62) ? 1 : id + 1;
+}
+
+}  // namespace cotenant::store

@@ -1,0 +1,1524 @@
+// The embedded SQLite backend of Store. One connection, WAL journal, prepared statements, one
+// transaction per ingest batch. Schema: store/schema.cc and docs/store.md.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "cotenant/store.h"
+#include "store/alias_registry.h"
+#include "store/indicator_key.h"
+#include "store/schema.h"
+#include "store/sqlite_db.h"
+
+namespace cotenant {
+namespace {
+
+using store::AliasOverrides;
+using store::AliasRegistry;
+using store::Database;
+using store::NamingRecord;
+using store::Statement;
+
+// Text <-> enum tables built once from the core's name functions.
+template <typename E>
+class EnumNames {
+ public:
+  template <typename NameFn>
+  EnumNames(int first, int last, NameFn name) {
+    for (int i = first; i <= last; ++i) {
+      auto e = static_cast<E>(i);
+      by_name_.emplace(std::string(name(e)), e);
+    }
+  }
+  std::optional<E> Find(std::string_view text) const {
+    auto it = by_name_.find(std::string(text));
+    if (it == by_name_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, E> by_name_;
+};
+
+const EnumNames<IndicatorType>& TypeNames() {
+  static const EnumNames<IndicatorType> kNames(static_cast<int>(IndicatorType::kIpv4),
+                                               static_cast<int>(IndicatorType::kTelegramBotToken),
+                                               IndicatorTypeName);
+  return kNames;
+}
+const EnumNames<Role>& RoleNames() {
+  static const EnumNames<Role> kNames(static_cast<int>(Role::kUnknown),
+                                      static_cast<int>(Role::kCompromised), RoleName);
+  return kNames;
+}
+const EnumNames<Tlp>& TlpNames() {
+  static const EnumNames<Tlp> kNames(static_cast<int>(Tlp::kUnmarked), static_cast<int>(Tlp::kRed),
+                                     TlpName);
+  return kNames;
+}
+const EnumNames<ActorKind>& KindNames() {
+  static const EnumNames<ActorKind> kNames(static_cast<int>(ActorKind::kGroup),
+                                           static_cast<int>(ActorKind::kUnregistered),
+                                           ActorKindName);
+  return kNames;
+}
+
+// References and basis are kept as sets: sorted, without duplicates or empty items.
+std::string JoinList(const std::vector<std::string>& items) {
+  std::vector<std::string_view> sorted;
+  for (const auto& s : items) {
+    if (!s.empty()) sorted.push_back(s);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::string out;
+  for (auto s : sorted) {
+    if (!out.empty()) out += '\n';
+    for (char c : s) out += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    out.emplace_back(text.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+std::optional<int64_t> Seconds(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return t->unix_seconds();
+}
+
+std::optional<Timestamp> TimeOf(std::optional<int64_t> seconds) {
+  if (!seconds) return std::nullopt;
+  return Timestamp::FromUnixSeconds(*seconds);
+}
+
+std::string Truncate(std::string_view s, size_t n) {
+  return std::string(s.substr(0, std::min(n, s.size())));
+}
+
+class SqliteIngestBatch;
+
+// Heterogeneous lookup: find by string_view without building a std::string.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+class SqliteStore : public Store {
+ public:
+  SqliteStore(bool read_only) : read_only_(read_only) {}
+  ~SqliteStore() override = default;
+
+  Status Open(const std::string& path);
+
+  Result<std::optional<IngestInfo>> FindIngest(std::string_view sha256) override;
+  Result<std::unique_ptr<IngestBatch>> BeginIngest(const IngestFile& file) override;
+  Result<std::vector<IngestInfo>> ListIngests() override;
+  Result<IngestId> LastIngestId() override;
+  Result<std::vector<Rejection>> ListRejections(IngestId ingest, size_t limit) override;
+
+  Status SetAliasOverrides(std::string_view text, std::string_view origin) override;
+  Result<std::string> AliasOverrides() override;
+  Result<NameResolution> ResolveName(std::string_view name) override;
+  Result<std::vector<ActorInfo>> ListActors() override;
+  Result<std::optional<ActorInfo>> GetActor(ActorId id) override;
+  Result<std::vector<ActorNameInfo>> ListActorNames() override;
+  Result<std::vector<std::string>> RegistryWarnings() override;
+
+  Status ScanObservations(const ObservationQuery& query, const ObservationBatchFn& fn) override;
+  Status ScanRelationships(const RelationshipQuery& query, const RelationshipBatchFn& fn) override;
+  Result<std::vector<SourceInfo>> ListSources() override;
+
+  Result<IndicatorReport> Lookup(const Indicator& indicator) override;
+  Result<StoreStats> Stats() override;
+
+ private:
+  friend class SqliteIngestBatch;
+
+  // Prepared once, reused (statements are reset by their users). `sql` must be a string
+  // literal: the cache is keyed by its address, so the hot path hashes a pointer, not the text.
+  Result<Statement*> Cached(const char* sql);
+  Status WriteCheck() const;
+
+  // Ids of interned things, inserting when new. Valid inside the open transaction.
+  Result<int64_t> IndicatorIdFor(const Indicator& indicator, uint64_t hash);
+  Result<int64_t> IndicatorIdFor(const Indicator& indicator) {
+    return IndicatorIdFor(indicator, store::IndicatorKey(indicator.type, indicator.value));
+  }
+  // 0 when the store does not hold the indicator.
+  Result<int64_t> FindIndicatorId(const Indicator& indicator);
+  Result<int64_t> SourceIdFor(std::string_view name);
+  Result<int64_t> NameIdFor(std::string_view name, bool& created);
+  Result<int64_t> ListIdFor(const std::string& joined);  // 0 for an empty list
+  Result<int64_t> FileIdFor(std::string_view path);
+  void ForgetCaches();
+
+  Result<const AliasRegistry*> Registry();
+  // Rewrites actors, aliases, relations and every name's resolution (inside a transaction).
+  Status RebuildActors();
+  // Resolves names with no actor yet (inside a transaction).
+  Status ResolveNewNames();
+  Result<ActorId> ActorIdForKey(const std::string& key, ActorKind kind, std::string_view name,
+                                std::string_view country, std::string_view external_ids);
+  Result<ActorId> FindActorIdByKey(const std::string& key);
+  Result<ActorInfo> LoadActor(Statement& row);
+  Status FillActorDetails(std::vector<ActorInfo>& actors);
+
+  Database db_;
+  bool read_only_;
+  bool batch_open_ = false;
+  std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+  // No cache for indicators: a chunk resolves each distinct value once, in sorted order, and
+  // most values of a large feed are new, so a cache would only cost a miss per value.
+  StringMap<int64_t> source_ids_;
+  StringMap<int64_t> name_ids_;
+  StringMap<int64_t> list_ids_;
+  StringMap<int64_t> file_ids_;
+  std::optional<AliasRegistry> registry_;
+};
+
+class SqliteIngestBatch : public IngestBatch {
+ public:
+  SqliteIngestBatch(SqliteStore& store, IngestId id, IngestFile file)
+      : store_(store), id_(id), file_(std::move(file)) {}
+  ~SqliteIngestBatch() override {
+    if (open_) Rollback();
+  }
+
+  IngestId id() const override { return id_; }
+  const IngestCounts& counts() const override { return counts_; }
+  const Status& status() const override { return status_; }
+
+  void OnSource(const Source& source) override;
+  void OnObservation(Observation&& o) override;
+  void OnRelationship(Relationship&& r) override;
+  void OnActor(ActorRecord&& a) override;
+  void OnRejection(Rejection&& r) override;
+
+  Status Commit(const Status& reader_error) override;
+  void Rollback() override;
+
+ private:
+  bool Usable() const { return open_ && status_.ok(); }
+  void Fail(const Status& s) {
+    if (status_.ok()) status_ = s;
+  }
+  void Reject(const Location& at, std::string reason, std::string_view text);
+  Status Flush();
+
+  static constexpr size_t kFlushSize = 1 << 16;
+
+  SqliteStore& store_;
+  IngestId id_;
+  IngestFile file_;
+  IngestCounts counts_;
+  Status status_;
+  bool open_ = true;
+  bool actors_changed_ = false;
+  bool names_added_ = false;
+  std::vector<Observation> pending_;  // buffered, written by Flush (bounded: kFlushSize)
+};
+
+// ---- store: open and helpers ------------------------------------------------------------
+
+Status SqliteStore::Open(const std::string& path) {
+  if (read_only_ && !std::filesystem::exists(path)) {
+    return NotFound("store " + path + " does not exist (ingest something first)");
+  }
+  if (!read_only_) {
+    std::error_code ec;
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) return IoError("cannot create directory " + parent.string() + ": " + ec.message());
+  }
+  COTENANT_RETURN_IF_ERROR(db_.Open(path, read_only_));
+  COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA busy_timeout = 10000"));
+  // Detect a file that is not a database before anything else writes to it.
+  auto probe = db_.QueryInt("SELECT count(*) FROM sqlite_schema");
+  if (!probe.ok()) {
+    return Corruption("store " + path + " is not a cotenant store: " + probe.status().message());
+  }
+  if (!read_only_) {
+    COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
+    // With WAL, NORMAL keeps the store consistent through crashes (kill -9, power loss) and
+    // only risks losing the last commits on power loss.
+    COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous = NORMAL"));
+  }
+  COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY"));
+  return store::MigrateSchema(db_, read_only_);
+}
+
+Status SqliteStore::WriteCheck() const {
+  if (read_only_) return Unsupported("store " + db_.path() + " is open read-only");
+  if (batch_open_) return Internal("an ingest batch is open on store " + db_.path());
+  return Status::Ok();
+}
+
+Result<Statement*> SqliteStore::Cached(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  COTENANT_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(sql));
+  auto owned = std::make_unique<Statement>(std::move(stmt));
+  Statement* raw = owned.get();
+  statements_.emplace(sql, std::move(owned));
+  return raw;
+}
+
+void SqliteStore::ForgetCaches() {
+  source_ids_.clear();
+  name_ids_.clear();
+  list_ids_.clear();
+  file_ids_.clear();
+  registry_.reset();
+}
+
+// The caches are bounded: a full cache is dropped (the database still has every id).
+template <typename Map>
+void Bound(Map& map, size_t limit) {
+  if (map.size() >= limit) map.clear();
+}
+
+// Indicator ids are the indicator's hash (IndicatorKey) with linear probing on the rare
+// collision, so the indicators table needs no index on its text: one B-tree insert per new
+// value, and a chunk sorted by hash inserts in key order. Rows are never deleted, so probing
+// stays exact.
+Result<int64_t> SqliteStore::IndicatorIdFor(const Indicator& indicator, uint64_t hash) {
+  std::string_view type = IndicatorTypeName(indicator.type);
+  int64_t id = static_cast<int64_t>(hash);
+  for (int probe = 0; probe < 1000; ++probe, id = store::NextIndicatorSlot(id)) {
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement * insert,
+        Cached("INSERT OR IGNORE INTO indicators(id, type, value, display) VALUES(?1, ?2, ?3, ?4)"));
+    insert->BindInt(1, id);
+    insert->BindText(2, type, true);
+    insert->BindText(3, indicator.value, true);
+    if (!indicator.display.empty() && indicator.display != indicator.value) {
+      insert->BindText(4, indicator.display, true);
+    }
+    Status st = insert->Run();
+    insert->Reset();
+    COTENANT_RETURN_IF_ERROR(st);
+    if (db_.Changes() > 0) return id;
+    COTENANT_ASSIGN_OR_RETURN(Statement * find,
+                              Cached("SELECT type, value FROM indicators WHERE id = ?1"));
+    find->BindInt(1, id);
+    COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
+    bool same = found && find->Text(0) == type && find->Text(1) == indicator.value;
+    find->Reset();
+    if (same) return id;
+  }
+  return Corruption("store " + db_.path() + ": no free indicator slot near hash of " +
+                    indicator.value);
+}
+
+Result<int64_t> SqliteStore::FindIndicatorId(const Indicator& indicator) {
+  std::string_view type = IndicatorTypeName(indicator.type);
+  int64_t id = static_cast<int64_t>(store::IndicatorKey(indicator.type, indicator.value));
+  for (int probe = 0; probe < 1000; ++probe, id = store::NextIndicatorSlot(id)) {
+    COTENANT_ASSIGN_OR_RETURN(Statement * find,
+                              Cached("SELECT type, value FROM indicators WHERE id = ?1"));
+    find->BindInt(1, id);
+    COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
+    bool same = found && find->Text(0) == type && find->Text(1) == indicator.value;
+    find->Reset();
+    if (!found) return int64_t{0};
+    if (same) return id;
+  }
+  return int64_t{0};
+}
+
+Result<int64_t> SqliteStore::SourceIdFor(std::string_view name) {
+  if (auto it = source_ids_.find(name); it != source_ids_.end()) return it->second;
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement * upsert,
+      Cached("INSERT INTO sources(name) VALUES(?1) ON CONFLICT(name) DO UPDATE SET name = name "
+             "RETURNING id"));
+  upsert->BindText(1, name);
+  COTENANT_ASSIGN_OR_RETURN(bool row, upsert->Step());
+  if (!row) return Internal("no id for source " + std::string(name));
+  int64_t id = upsert->Int(0);
+  upsert->Reset();
+  source_ids_.emplace(std::string(name), id);
+  return id;
+}
+
+Result<int64_t> SqliteStore::NameIdFor(std::string_view name, bool& created) {
+  if (auto it = name_ids_.find(name); it != name_ids_.end()) return it->second;
+  Bound(name_ids_, 100'000);
+  COTENANT_ASSIGN_OR_RETURN(Statement * find, Cached("SELECT id FROM actor_names WHERE name = ?1"));
+  find->BindText(1, name);
+  COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
+  int64_t id = 0;
+  if (found) {
+    id = find->Int(0);
+    find->Reset();
+  } else {
+    find->Reset();
+    COTENANT_ASSIGN_OR_RETURN(Statement * insert,
+                              Cached("INSERT INTO actor_names(name, normalized) VALUES(?1, ?2)"));
+    insert->BindText(1, name);
+    insert->BindText(2, NormalizeActorName(name));
+    COTENANT_RETURN_IF_ERROR(insert->Run());
+    id = db_.LastInsertRowId();
+    insert->Reset();
+    created = true;
+  }
+  name_ids_.emplace(std::string(name), id);
+  return id;
+}
+
+Result<int64_t> SqliteStore::ListIdFor(const std::string& joined) {
+  if (joined.empty()) return int64_t{0};
+  if (auto it = list_ids_.find(joined); it != list_ids_.end()) return it->second;
+  Bound(list_ids_, 100'000);
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement * upsert,
+      Cached("INSERT INTO lists(items) VALUES(?1) ON CONFLICT(items) DO UPDATE SET items = items "
+             "RETURNING id"));
+  upsert->BindText(1, joined, true);
+  COTENANT_ASSIGN_OR_RETURN(bool row, upsert->Step());
+  if (!row) return Internal("no id for a reference list");
+  int64_t id = upsert->Int(0);
+  upsert->Reset();
+  list_ids_.emplace(joined, id);
+  return id;
+}
+
+Result<int64_t> SqliteStore::FileIdFor(std::string_view path) {
+  if (path.empty()) return int64_t{0};
+  if (auto it = file_ids_.find(path); it != file_ids_.end()) return it->second;
+  Bound(file_ids_, 100'000);
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement * upsert,
+      Cached("INSERT INTO files(path) VALUES(?1) ON CONFLICT(path) DO UPDATE SET path = path "
+             "RETURNING id"));
+  upsert->BindText(1, path);
+  COTENANT_ASSIGN_OR_RETURN(bool row, upsert->Step());
+  if (!row) return Internal("no id for file " + std::string(path));
+  int64_t id = upsert->Int(0);
+  upsert->Reset();
+  file_ids_.emplace(std::string(path), id);
+  return id;
+}
+
+// ---- ingest -------------------------------------------------------------------------------
+
+IngestInfo IngestFromRow(const Statement& s) {
+  // Column order of kIngestColumns.
+  IngestInfo info;
+  info.id = s.Int(0);
+  info.file.path = std::string(s.Text(1));
+  info.file.sha256 = std::string(s.Text(2));
+  info.file.format = std::string(s.Text(3));
+  info.finished = Timestamp::FromUnixSeconds(s.Int(4));
+  info.complete = s.Int(5) != 0;
+  info.error = std::string(s.Text(6));
+  info.counts.observations = s.Int(7);
+  info.counts.duplicate_observations = s.Int(8);
+  info.counts.relationships = s.Int(9);
+  info.counts.duplicate_relationships = s.Int(10);
+  info.counts.actor_records = s.Int(11);
+  info.counts.sources = s.Int(12);
+  info.counts.rejections = s.Int(13);
+  return info;
+}
+
+constexpr std::string_view kIngestColumns =
+    "id, path, sha256, format, finished, complete, error, observations, "
+    "duplicate_observations, relationships, duplicate_relationships, actor_records, sources, "
+    "rejections";
+
+Result<std::optional<IngestInfo>> SqliteStore::FindIngest(std::string_view sha256) {
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("SELECT " + std::string(kIngestColumns) +
+                               " FROM ingests WHERE sha256 = ?1 AND complete = 1 ORDER BY id "
+                               "LIMIT 1"));
+  s.BindText(1, sha256);
+  COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<IngestInfo>();
+  return std::optional<IngestInfo>(IngestFromRow(s));
+}
+
+Result<std::vector<IngestInfo>> SqliteStore::ListIngests() {
+  COTENANT_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT " + std::string(kIngestColumns) +
+                                                     " FROM ingests ORDER BY id"));
+  std::vector<IngestInfo> out;
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(IngestFromRow(s));
+  }
+  return out;
+}
+
+Result<IngestId> SqliteStore::LastIngestId() {
+  return db_.QueryInt("SELECT ifnull(max(id), 0) FROM ingests");
+}
+
+Result<std::vector<Rejection>> SqliteStore::ListRejections(IngestId ingest, size_t limit) {
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement s,
+      db_.Prepare("SELECT f.path, r.line, r.json_path, r.reason, r.text FROM rejections r "
+                  "LEFT JOIN files f ON f.id = r.file_id WHERE ?1 = 0 OR r.ingest_id = ?1 "
+                  "ORDER BY r.id LIMIT ?2"));
+  s.BindInt(1, ingest);
+  s.BindInt(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+  std::vector<Rejection> out;
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    Rejection r;
+    r.location.file = std::string(s.Text(0));
+    r.location.line = s.Int(1);
+    r.location.json_path = std::string(s.Text(2));
+    r.reason = std::string(s.Text(3));
+    r.text = std::string(s.Text(4));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<IngestBatch>> SqliteStore::BeginIngest(const IngestFile& file) {
+  COTENANT_RETURN_IF_ERROR(WriteCheck());
+  COTENANT_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement * insert,
+      Cached("INSERT INTO ingests(path, sha256, format, finished, complete, observations, "
+             "duplicate_observations, relationships, duplicate_relationships, actor_records, "
+             "sources, rejections, last_observation_id, last_relationship_id) "
+             "VALUES(?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"));
+  insert->BindText(1, file.path);
+  insert->BindText(2, file.sha256);
+  insert->BindText(3, file.format);
+  insert->BindInt(4, Timestamp::Now().unix_seconds());
+  Status s = insert->Run();
+  insert->Reset();
+  if (!s.ok()) {
+    (void)db_.Exec("ROLLBACK");
+    return s;
+  }
+  batch_open_ = true;
+  return std::unique_ptr<IngestBatch>(
+      std::make_unique<SqliteIngestBatch>(*this, db_.LastInsertRowId(), file));
+}
+
+void SqliteIngestBatch::Reject(const Location& at, std::string reason, std::string_view text) {
+  Rejection r;
+  r.location = at;
+  if (r.location.file.empty()) r.location.file = file_.path;
+  r.reason = std::move(reason);
+  r.text = Truncate(text, 200);
+  OnRejection(std::move(r));
+}
+
+void SqliteIngestBatch::OnSource(const Source& source) {
+  if (!Usable()) return;
+  if (source.name.empty()) {
+    Reject({}, "source without a name", source.url);
+    return;
+  }
+  auto stmt = store_.Cached(
+      "INSERT INTO sources(name, url, reliability) VALUES(?1, ?2, ?3) ON CONFLICT(name) DO "
+      "UPDATE SET url = coalesce(excluded.url, url), reliability = CASE WHEN "
+      "excluded.reliability <> 'F' THEN excluded.reliability ELSE reliability END");
+  if (!stmt.ok()) return Fail(stmt.status());
+  Statement* s = *stmt;
+  s->BindText(1, source.name);
+  s->BindTextOrNull(2, source.url);
+  char rel = (source.reliability >= 'A' && source.reliability <= 'F') ? source.reliability : 'F';
+  s->BindText(3, std::string_view(&rel, 1));
+  Status st = s->Run();
+  s->Reset();
+  if (!st.ok()) return Fail(st);
+  if (auto it = store_.source_ids_.find(source.name); it != store_.source_ids_.end()) {
+    store_.source_ids_.erase(it);
+  }
+  ++counts_.sources;
+}
+
+void SqliteIngestBatch::OnObservation(Observation&& o) {
+  if (!Usable()) return;
+  if (o.indicator.value.empty()) {
+    return Reject(o.location, "observation without a value", o.original_text);
+  }
+  if (o.source.empty()) {
+    return Reject(o.location, "observation without a source", o.indicator.value);
+  }
+  if (o.first_seen && o.last_seen && *o.first_seen > *o.last_seen) {
+    return Reject(o.location,
+                  "first seen " + o.first_seen->ToString() + " is after last seen " +
+                      o.last_seen->ToString(),
+                  o.indicator.value);
+  }
+  if (pending_.capacity() == 0) pending_.reserve(kFlushSize);
+  pending_.push_back(std::move(o));
+  if (pending_.size() >= kFlushSize) {
+    Status st = Flush();
+    if (!st.ok()) Fail(st);
+  }
+}
+
+// Writes the buffered observations. Indicator ids are resolved and rows inserted in indicator
+// id (hash) order, so the B-tree inserts of a chunk touch neighbouring pages instead of random
+// ones, and each distinct value of a chunk is resolved once.
+Status SqliteIngestBatch::Flush() {
+  if (pending_.empty()) return Status::Ok();
+  const size_t n = pending_.size();
+  std::vector<uint64_t> hashes(n);
+  for (size_t k = 0; k < n; ++k) {
+    hashes[k] = store::IndicatorKey(pending_[k].indicator.type, pending_[k].indicator.value);
+  }
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return hashes[a] != hashes[b] ? hashes[a] < hashes[b] : a < b;
+  });
+  struct Ids {
+    int64_t indicator = 0, source = 0, name = 0, refs = 0, basis = 0, file = 0;
+  };
+  std::vector<Ids> ids(n);
+  uint32_t last = UINT32_MAX;
+  for (uint32_t k : order) {
+    const Observation& o = pending_[k];
+    if (last != UINT32_MAX && hashes[last] == hashes[k] &&
+        pending_[last].indicator == o.indicator) {
+      ids[k].indicator = ids[last].indicator;
+    } else {
+      COTENANT_ASSIGN_OR_RETURN(ids[k].indicator, store_.IndicatorIdFor(o.indicator, hashes[k]));
+    }
+    last = k;
+  }
+  // Consecutive records of a file mostly share source, actor, references and file.
+  const Observation* prev = nullptr;
+  for (size_t k = 0; k < n; ++k) {
+    const Observation& o = pending_[k];
+    Ids& id = ids[k];
+    const Ids* p = prev != nullptr ? &ids[k - 1] : nullptr;
+    if (p != nullptr && prev->source == o.source) {
+      id.source = p->source;
+    } else {
+      COTENANT_ASSIGN_OR_RETURN(id.source, store_.SourceIdFor(o.source));
+    }
+    if (p != nullptr && prev->actor == o.actor) {
+      id.name = p->name;
+    } else if (!o.actor.empty() && !NormalizeActorName(o.actor).empty()) {
+      COTENANT_ASSIGN_OR_RETURN(id.name, store_.NameIdFor(o.actor, names_added_));
+    }
+    if (p != nullptr && prev->references == o.references) {
+      id.refs = p->refs;
+    } else {
+      COTENANT_ASSIGN_OR_RETURN(id.refs, store_.ListIdFor(JoinList(o.references)));
+    }
+    if (p != nullptr && prev->basis == o.basis) {
+      id.basis = p->basis;
+    } else {
+      COTENANT_ASSIGN_OR_RETURN(id.basis, store_.ListIdFor(JoinList(o.basis)));
+    }
+    if (p != nullptr && prev->location.file == o.location.file) {
+      id.file = p->file;
+    } else {
+      std::string_view file = o.location.file.empty() ? std::string_view(file_.path)
+                                                      : std::string_view(o.location.file);
+      COTENANT_ASSIGN_OR_RETURN(id.file, store_.FileIdFor(file));
+    }
+    prev = &o;
+  }
+  // Insert in indicator id order (ids follow hashes except after a rare collision).
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return ids[a].indicator != ids[b].indicator ? ids[a].indicator < ids[b].indicator : a < b;
+  });
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement * s,
+      store_.Cached("INSERT OR IGNORE INTO observations(ingest_id, indicator_id, actor_name_id, "
+                    "role, source_id, references_id, basis_id, first_seen, last_seen, "
+                    "confidence, tlp, exact, original_text, description, file_id, line, "
+                    "json_path) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                    "?14, ?15, ?16, ?17)"));
+  for (uint32_t k : order) {
+    const Observation& o = pending_[k];
+    const Ids& id = ids[k];
+    s->BindInt(1, id_);
+    s->BindInt(2, id.indicator);
+    if (id.name != 0) s->BindInt(3, id.name);
+    s->BindText(4, RoleName(o.role), true);
+    s->BindInt(5, id.source);
+    if (id.refs != 0) s->BindInt(6, id.refs);
+    if (id.basis != 0) s->BindInt(7, id.basis);
+    s->BindOptionalInt(8, Seconds(o.first_seen));
+    s->BindOptionalInt(9, Seconds(o.last_seen));
+    if (o.confidence >= 0) s->BindInt(10, o.confidence);
+    s->BindText(11, TlpName(o.tlp), true);
+    s->BindInt(12, o.exact ? 1 : 0);
+    if (o.original_text != o.indicator.value) s->BindTextOrNull(13, o.original_text, true);
+    s->BindTextOrNull(14, o.description, true);
+    if (id.file != 0) s->BindInt(15, id.file);
+    if (o.location.line > 0) s->BindInt(16, o.location.line);
+    s->BindTextOrNull(17, o.location.json_path, true);
+    Status st = s->Run();
+    s->Reset();
+    if (!st.ok()) return st.WithContext(o.location.ToString());
+    if (store_.db_.Changes() > 0) {
+      ++counts_.observations;
+    } else {
+      ++counts_.duplicate_observations;
+    }
+  }
+  pending_.clear();
+  return Status::Ok();
+}
+
+void SqliteIngestBatch::OnRelationship(Relationship&& r) {
+  if (!Usable()) return;
+  if (r.from.value.empty() || r.to.value.empty() || r.kind.empty()) {
+    return Reject(r.location, "relationship without both ends and a kind",
+                  r.from.value + " " + r.kind + " " + r.to.value);
+  }
+  if (r.source.empty()) {
+    return Reject(r.location, "relationship without a source", r.from.value);
+  }
+  if (r.first_seen && r.last_seen && *r.first_seen > *r.last_seen) {
+    return Reject(
+        r.location,
+        "first seen " + r.first_seen->ToString() + " is after last seen " + r.last_seen->ToString(),
+        r.from.value + " " + r.kind + " " + r.to.value);
+  }
+  auto run = [&]() -> Status {
+    COTENANT_ASSIGN_OR_RETURN(int64_t from_id, store_.IndicatorIdFor(r.from));
+    COTENANT_ASSIGN_OR_RETURN(int64_t to_id, store_.IndicatorIdFor(r.to));
+    COTENANT_ASSIGN_OR_RETURN(int64_t source_id, store_.SourceIdFor(r.source));
+    std::string_view file =
+        r.location.file.empty() ? std::string_view(file_.path) : std::string_view(r.location.file);
+    COTENANT_ASSIGN_OR_RETURN(int64_t file_id, store_.FileIdFor(file));
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement * s,
+        store_.Cached("INSERT OR IGNORE INTO relationships(ingest_id, from_id, kind, to_id, "
+                      "first_seen, last_seen, count, source_id, tlp, file_id, line, json_path) "
+                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+    s->BindInt(1, id_);
+    s->BindInt(2, from_id);
+    s->BindText(3, r.kind, true);
+    s->BindInt(4, to_id);
+    s->BindOptionalInt(5, Seconds(r.first_seen));
+    s->BindOptionalInt(6, Seconds(r.last_seen));
+    if (r.count > 0) s->BindInt(7, r.count);
+    s->BindInt(8, source_id);
+    s->BindText(9, TlpName(r.tlp), true);
+    if (file_id != 0) s->BindInt(10, file_id);
+    if (r.location.line > 0) s->BindInt(11, r.location.line);
+    s->BindTextOrNull(12, r.location.json_path, true);
+    Status st = s->Run();
+    s->Reset();
+    COTENANT_RETURN_IF_ERROR(st);
+    if (store_.db_.Changes() > 0) {
+      ++counts_.relationships;
+    } else {
+      ++counts_.duplicate_relationships;
+    }
+    return Status::Ok();
+  };
+  Status st = run();
+  if (!st.ok()) Fail(st.WithContext(r.location.ToString()));
+}
+
+std::string JoinLines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) {
+    if (s.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += s;
+  }
+  return out;
+}
+
+void SqliteIngestBatch::OnActor(ActorRecord&& a) {
+  if (!Usable()) return;
+  if (NormalizeActorName(a.name).empty()) {
+    return Reject({}, "actor record without a name", a.external_id);
+  }
+  if (a.source.empty()) return Reject({}, "actor record without a naming source", a.name);
+  auto stmt = store_.Cached(
+      "INSERT INTO actor_records(ingest_id, source, name, external_id, country, description, "
+      "aliases, part_of, refs, dated) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "ON CONFLICT(source, name, external_id) DO UPDATE SET ingest_id = excluded.ingest_id, "
+      "country = excluded.country, description = excluded.description, aliases = "
+      "excluded.aliases, part_of = excluded.part_of, refs = excluded.refs, dated = "
+      "excluded.dated");
+  if (!stmt.ok()) return Fail(stmt.status());
+  Statement* s = *stmt;
+  s->BindInt(1, id_);
+  s->BindText(2, a.source);
+  s->BindText(3, a.name);
+  s->BindText(4, a.external_id);
+  s->BindTextOrNull(5, a.country);
+  s->BindTextOrNull(6, a.description);
+  s->BindTextOrNull(7, JoinLines(a.aliases));
+  s->BindTextOrNull(8, JoinLines(a.part_of));
+  s->BindTextOrNull(9, JoinLines(a.references));
+  s->BindOptionalInt(10, Seconds(a.dated));
+  Status st = s->Run();
+  s->Reset();
+  if (!st.ok()) return Fail(st);
+  ++counts_.actor_records;
+  actors_changed_ = true;
+}
+
+void SqliteIngestBatch::OnRejection(Rejection&& r) {
+  if (!Usable()) return;
+  std::string_view file =
+      r.location.file.empty() ? std::string_view(file_.path) : std::string_view(r.location.file);
+  auto file_id = store_.FileIdFor(file);
+  if (!file_id.ok()) return Fail(file_id.status());
+  auto stmt = store_.Cached(
+      "INSERT INTO rejections(ingest_id, file_id, line, json_path, reason, text) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!stmt.ok()) return Fail(stmt.status());
+  Statement* s = *stmt;
+  s->BindInt(1, id_);
+  s->BindInt(2, *file_id);
+  if (r.location.line > 0) s->BindInt(3, r.location.line);
+  s->BindTextOrNull(4, r.location.json_path);
+  s->BindText(5, r.reason.empty() ? std::string_view("unreadable record") : r.reason);
+  s->BindTextOrNull(6, Truncate(r.text, 200));
+  Status st = s->Run();
+  s->Reset();
+  if (!st.ok()) return Fail(st);
+  ++counts_.rejections;
+}
+
+Status SqliteIngestBatch::Commit(const Status& reader_error) {
+  if (!open_) return Internal("ingest batch " + std::to_string(id_) + " is already closed");
+  if (!status_.ok()) {
+    Status failed = status_;
+    Rollback();
+    return failed;
+  }
+  auto finish = [&]() -> Status {
+    COTENANT_RETURN_IF_ERROR(Flush());
+    if (actors_changed_) {
+      COTENANT_RETURN_IF_ERROR(store_.RebuildActors());
+    } else if (names_added_) {
+      COTENANT_RETURN_IF_ERROR(store_.ResolveNewNames());
+    }
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement * s,
+        store_.Cached(
+            "UPDATE ingests SET finished = ?2, complete = ?3, error = ?4, observations = ?5, "
+            "duplicate_observations = ?6, relationships = ?7, duplicate_relationships = ?8, "
+            "actor_records = ?9, sources = ?10, rejections = ?11, "
+            "last_observation_id = (SELECT ifnull(max(id), 0) FROM observations), "
+            "last_relationship_id = (SELECT ifnull(max(id), 0) FROM relationships) "
+            "WHERE id = ?1"));
+    s->BindInt(1, id_);
+    s->BindInt(2, Timestamp::Now().unix_seconds());
+    s->BindInt(3, reader_error.ok() ? 1 : 0);
+    s->BindTextOrNull(4, reader_error.ok() ? "" : reader_error.ToString());
+    s->BindInt(5, counts_.observations);
+    s->BindInt(6, counts_.duplicate_observations);
+    s->BindInt(7, counts_.relationships);
+    s->BindInt(8, counts_.duplicate_relationships);
+    s->BindInt(9, counts_.actor_records);
+    s->BindInt(10, counts_.sources);
+    s->BindInt(11, counts_.rejections);
+    Status st = s->Run();
+    s->Reset();
+    COTENANT_RETURN_IF_ERROR(st);
+    return store_.db_.Exec("COMMIT");
+  };
+  Status st = finish();
+  if (!st.ok()) {
+    status_ = st;
+    Rollback();
+    return st;
+  }
+  open_ = false;
+  store_.batch_open_ = false;
+  return Status::Ok();
+}
+
+void SqliteIngestBatch::Rollback() {
+  if (!open_) return;
+  open_ = false;
+  pending_.clear();
+  for (auto& [sql, stmt] : store_.statements_) stmt->Reset();
+  (void)store_.db_.Exec("ROLLBACK");
+  store_.ForgetCaches();
+  store_.batch_open_ = false;
+}
+
+// ---- alias registry -------------------------------------------------------------------------
+
+Result<const AliasRegistry*> SqliteStore::Registry() {
+  if (registry_) return &*registry_;
+  std::vector<NamingRecord> records;
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("SELECT id, source, name, external_id, country, aliases, part_of, "
+                               "dated FROM actor_records ORDER BY id"));
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    NamingRecord r;
+    r.id = s.Int(0);
+    r.source = std::string(s.Text(1));
+    r.name = std::string(s.Text(2));
+    r.external_id = std::string(s.Text(3));
+    r.country = std::string(s.Text(4));
+    r.aliases = SplitList(s.Text(5));
+    r.part_of = SplitList(s.Text(6));
+    r.dated = TimeOf(s.OptionalInt(7));
+    records.push_back(std::move(r));
+  }
+  COTENANT_ASSIGN_OR_RETURN(std::string text, AliasOverrides());
+  auto overrides = AliasOverrides::Parse(text, "stored overrides");
+  if (!overrides.ok()) return overrides.status();
+  registry_ = AliasRegistry::Build(std::move(records), *overrides);
+  return &*registry_;
+}
+
+Result<ActorId> SqliteStore::ActorIdForKey(const std::string& key, ActorKind kind,
+                                           std::string_view name, std::string_view country,
+                                           std::string_view external_ids) {
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement * s,
+      Cached("INSERT INTO actors(key, kind, name, country, external_ids, live) "
+             "VALUES(?1, ?2, ?3, ?4, ?5, 1) ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, "
+             "name = excluded.name, country = excluded.country, external_ids = "
+             "excluded.external_ids, live = 1 RETURNING id"));
+  s->BindText(1, key);
+  s->BindText(2, ActorKindName(kind), true);
+  s->BindText(3, name);
+  s->BindTextOrNull(4, country);
+  s->BindTextOrNull(5, external_ids);
+  COTENANT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return Internal("no id for actor " + key);
+  ActorId id = s->Int(0);
+  s->Reset();
+  return id;
+}
+
+Status SqliteStore::RebuildActors() {
+  registry_.reset();
+  COTENANT_ASSIGN_OR_RETURN(const AliasRegistry* reg, Registry());
+  COTENANT_RETURN_IF_ERROR(
+      db_.Exec("UPDATE actors SET live = 0; DELETE FROM aliases; DELETE FROM actor_relations; "
+               "DELETE FROM actor_candidates;"));
+  std::vector<ActorId> group_ids;
+  for (const auto& g : reg->groups()) {
+    COTENANT_ASSIGN_OR_RETURN(
+        ActorId id, ActorIdForKey(g.key, g.kind, g.name, g.country, JoinLines(g.external_ids)));
+    group_ids.push_back(id);
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement * ins, Cached("INSERT INTO aliases(actor_id, name, normalized, source, dated) "
+                                "VALUES(?1, ?2, ?3, ?4, ?5)"));
+    for (const auto& a : g.aliases) {
+      ins->BindInt(1, id);
+      ins->BindText(2, a.name);
+      ins->BindText(3, NormalizeActorName(a.name));
+      ins->BindText(4, a.source);
+      ins->BindOptionalInt(5, Seconds(a.dated));
+      COTENANT_RETURN_IF_ERROR(ins->Run());
+      ins->Reset();
+    }
+  }
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement * rel, Cached("INSERT INTO actor_relations(actor_id, umbrella_id, kind, source) "
+                              "VALUES(?1, ?2, 'part-of', ?3)"));
+  for (const auto& r : reg->relations()) {
+    rel->BindInt(1, group_ids[r.member]);
+    rel->BindInt(2, group_ids[r.umbrella]);
+    rel->BindText(3, r.source);
+    COTENANT_RETURN_IF_ERROR(rel->Run());
+    rel->Reset();
+  }
+  COTENANT_RETURN_IF_ERROR(db_.Exec("UPDATE actor_names SET actor_id = NULL, reason = NULL"));
+  return ResolveNewNames();
+}
+
+Status SqliteStore::ResolveNewNames() {
+  COTENANT_ASSIGN_OR_RETURN(const AliasRegistry* reg, Registry());
+  std::vector<std::pair<int64_t, std::string>> names;
+  {
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement s, db_.Prepare("SELECT id, name FROM actor_names WHERE actor_id IS NULL"));
+    for (;;) {
+      COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      names.emplace_back(s.Int(0), std::string(s.Text(1)));
+    }
+  }
+  std::unordered_map<std::string, ActorId> by_key;
+  std::set<ActorId> candidates_written;
+  for (const auto& [name_id, name] : names) {
+    store::RegistryResolution r = reg->Resolve(name);
+    ActorId actor = 0;
+    if (auto it = by_key.find(r.key); it != by_key.end()) {
+      actor = it->second;
+    } else if (r.group) {
+      const auto& g = reg->groups()[*r.group];
+      COTENANT_ASSIGN_OR_RETURN(
+          actor, ActorIdForKey(g.key, g.kind, g.name, g.country, JoinLines(g.external_ids)));
+    } else {
+      COTENANT_ASSIGN_OR_RETURN(actor, ActorIdForKey(r.key, r.kind, r.actor_name, "", ""));
+    }
+    by_key[r.key] = actor;
+    if (r.kind == ActorKind::kAmbiguous && candidates_written.insert(actor).second) {
+      COTENANT_ASSIGN_OR_RETURN(Statement * del,
+                                Cached("DELETE FROM actor_candidates WHERE actor_id = ?1"));
+      del->BindInt(1, actor);
+      COTENANT_RETURN_IF_ERROR(del->Run());
+      del->Reset();
+      for (size_t g : r.candidates) {
+        const auto& grp = reg->groups()[g];
+        COTENANT_ASSIGN_OR_RETURN(
+            ActorId cid,
+            ActorIdForKey(grp.key, grp.kind, grp.name, grp.country, JoinLines(grp.external_ids)));
+        COTENANT_ASSIGN_OR_RETURN(
+            Statement * ins,
+            Cached("INSERT INTO actor_candidates(actor_id, candidate_id) VALUES(?1, ?2)"));
+        ins->BindInt(1, actor);
+        ins->BindInt(2, cid);
+        COTENANT_RETURN_IF_ERROR(ins->Run());
+        ins->Reset();
+      }
+    }
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement * upd, Cached("UPDATE actor_names SET actor_id = ?2, reason = ?3 WHERE id = ?1"));
+    upd->BindInt(1, name_id);
+    upd->BindInt(2, actor);
+    upd->BindText(3, r.reason);
+    COTENANT_RETURN_IF_ERROR(upd->Run());
+    upd->Reset();
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::SetAliasOverrides(std::string_view text, std::string_view origin) {
+  COTENANT_RETURN_IF_ERROR(WriteCheck());
+  auto parsed = AliasOverrides::Parse(text, origin);
+  if (!parsed.ok()) return parsed.status();
+  COTENANT_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  auto run = [&]() -> Status {
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement s, db_.Prepare("INSERT INTO meta(key, value) VALUES('alias_overrides', ?1) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    s.BindText(1, text);
+    COTENANT_RETURN_IF_ERROR(s.Run());
+    COTENANT_RETURN_IF_ERROR(RebuildActors());
+    return db_.Exec("COMMIT");
+  };
+  Status st = run();
+  if (!st.ok()) {
+    for (auto& [sql, stmt] : statements_) stmt->Reset();
+    (void)db_.Exec("ROLLBACK");
+    ForgetCaches();
+  }
+  return st;
+}
+
+Result<std::string> SqliteStore::AliasOverrides() {
+  COTENANT_ASSIGN_OR_RETURN(Statement s,
+                            db_.Prepare("SELECT value FROM meta WHERE key = 'alias_overrides'"));
+  COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::string();
+  return std::string(s.Text(0));
+}
+
+Result<std::vector<std::string>> SqliteStore::RegistryWarnings() {
+  COTENANT_ASSIGN_OR_RETURN(const AliasRegistry* reg, Registry());
+  return reg->warnings();
+}
+
+Result<ActorId> SqliteStore::FindActorIdByKey(const std::string& key) {
+  COTENANT_ASSIGN_OR_RETURN(Statement * s, Cached("SELECT id FROM actors WHERE key = ?1"));
+  s->BindText(1, key);
+  COTENANT_ASSIGN_OR_RETURN(bool row, s->Step());
+  ActorId id = row ? s->Int(0) : 0;
+  s->Reset();
+  return id;
+}
+
+Result<NameResolution> SqliteStore::ResolveName(std::string_view name) {
+  COTENANT_ASSIGN_OR_RETURN(const AliasRegistry* reg, Registry());
+  store::RegistryResolution r = reg->Resolve(name);
+  NameResolution out;
+  out.name = std::string(name);
+  out.normalized = NormalizeActorName(name);
+  out.kind = r.kind;
+  out.actor_name = r.actor_name;
+  out.reason = r.reason;
+  COTENANT_ASSIGN_OR_RETURN(out.actor_id, FindActorIdByKey(r.key));
+  for (size_t g : r.candidates) {
+    COTENANT_ASSIGN_OR_RETURN(ActorId id, FindActorIdByKey(reg->groups()[g].key));
+    if (id != 0) out.candidates.push_back(id);
+  }
+  return out;
+}
+
+Result<ActorInfo> SqliteStore::LoadActor(Statement& s) {
+  ActorInfo a;
+  a.id = s.Int(0);
+  a.kind = KindNames().Find(s.Text(1)).value_or(ActorKind::kUnregistered);
+  a.name = std::string(s.Text(2));
+  a.country = std::string(s.Text(3));
+  a.external_ids = SplitList(s.Text(4));
+  return a;
+}
+
+Status SqliteStore::FillActorDetails(std::vector<ActorInfo>& actors) {
+  std::unordered_map<ActorId, ActorInfo*> by_id;
+  for (auto& a : actors) by_id[a.id] = &a;
+  {
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement s,
+        db_.Prepare("SELECT actor_id, name, source, dated FROM aliases ORDER BY rowid"));
+    for (;;) {
+      COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      auto it = by_id.find(s.Int(0));
+      if (it == by_id.end()) continue;
+      it->second->aliases.push_back(
+          {std::string(s.Text(1)), std::string(s.Text(2)), TimeOf(s.OptionalInt(3))});
+    }
+  }
+  {
+    COTENANT_ASSIGN_OR_RETURN(Statement s,
+                              db_.Prepare("SELECT actor_id, umbrella_id FROM actor_relations"));
+    for (;;) {
+      COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      if (auto it = by_id.find(s.Int(0)); it != by_id.end()) {
+        it->second->part_of.push_back(s.Int(1));
+      }
+      if (auto it = by_id.find(s.Int(1)); it != by_id.end()) {
+        it->second->members.push_back(s.Int(0));
+      }
+    }
+  }
+  {
+    COTENANT_ASSIGN_OR_RETURN(Statement s,
+                              db_.Prepare("SELECT actor_id, candidate_id FROM actor_candidates"));
+    for (;;) {
+      COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      if (auto it = by_id.find(s.Int(0)); it != by_id.end()) {
+        it->second->candidates.push_back(s.Int(1));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<ActorInfo>> SqliteStore::ListActors() {
+  COTENANT_ASSIGN_OR_RETURN(Statement s,
+                            db_.Prepare("SELECT id, kind, name, country, external_ids FROM actors "
+                                        "WHERE live = 1 ORDER BY name COLLATE NOCASE, id"));
+  std::vector<ActorInfo> out;
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    COTENANT_ASSIGN_OR_RETURN(ActorInfo a, LoadActor(s));
+    out.push_back(std::move(a));
+  }
+  COTENANT_RETURN_IF_ERROR(FillActorDetails(out));
+  return out;
+}
+
+Result<std::optional<ActorInfo>> SqliteStore::GetActor(ActorId id) {
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement s,
+      db_.Prepare("SELECT id, kind, name, country, external_ids FROM actors WHERE id = ?1"));
+  s.BindInt(1, id);
+  COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<ActorInfo>();
+  std::vector<ActorInfo> one;
+  COTENANT_ASSIGN_OR_RETURN(ActorInfo a, LoadActor(s));
+  one.push_back(std::move(a));
+  COTENANT_RETURN_IF_ERROR(FillActorDetails(one));
+  return std::optional<ActorInfo>(std::move(one.front()));
+}
+
+Result<std::vector<ActorNameInfo>> SqliteStore::ListActorNames() {
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("SELECT n.id, n.name, ifnull(n.actor_id, 0), "
+                               "(SELECT count(*) FROM observations o WHERE o.actor_name_id = n.id) "
+                               "FROM actor_names n ORDER BY n.name COLLATE NOCASE"));
+  std::vector<ActorNameInfo> out;
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back({s.Int(0), std::string(s.Text(1)), s.Int(2), s.Int(3)});
+  }
+  return out;
+}
+
+// ---- scans ----------------------------------------------------------------------------------
+
+// Copies of the strings of one batch; views are fixed up once the batch is full.
+class Arena {
+ public:
+  size_t Add(std::string_view s) {
+    size_t at = bytes_.size();
+    bytes_.append(s);
+    return at;
+  }
+  std::string_view View(size_t at, size_t len) const { return {bytes_.data() + at, len}; }
+  void Clear() { bytes_.clear(); }
+
+ private:
+  std::string bytes_;
+};
+
+Status LoadIdFilter(Database& db, const std::vector<IndicatorId>& ids) {
+  COTENANT_RETURN_IF_ERROR(
+      db.Exec("CREATE TEMP TABLE IF NOT EXISTS scan_ids(id INTEGER PRIMARY KEY); "
+              "DELETE FROM temp.scan_ids;"));
+  COTENANT_ASSIGN_OR_RETURN(Statement ins,
+                            db.Prepare("INSERT OR IGNORE INTO temp.scan_ids(id) VALUES(?1)"));
+  for (IndicatorId id : ids) {
+    ins.BindInt(1, id);
+    COTENANT_RETURN_IF_ERROR(ins.Run());
+    ins.Reset();
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::ScanObservations(const ObservationQuery& query, const ObservationBatchFn& fn) {
+  std::string sql =
+      "SELECT o.id, o.ingest_id, o.indicator_id, i.type, i.value, ifnull(n.actor_id, 0), "
+      "ifnull(o.actor_name_id, 0), n.name, o.role, o.source_id, o.first_seen, o.last_seen, "
+      "ifnull(o.confidence, -1), o.tlp, ifnull(o.references_id, 0), r.items, "
+      "ifnull(o.basis_id, 0), b.items, o.exact "
+      "FROM observations o JOIN indicators i ON i.id = o.indicator_id "
+      "LEFT JOIN actor_names n ON n.id = o.actor_name_id "
+      "LEFT JOIN lists r ON r.id = o.references_id LEFT JOIN lists b ON b.id = o.basis_id "
+      "WHERE o.ingest_id > ?1 AND o.id > (SELECT ifnull(max(last_observation_id), 0) FROM "
+      "ingests WHERE id <= ?1 AND ?1 > 0)";
+  if (query.named_actor_only) sql += " AND o.actor_name_id IS NOT NULL";
+  if (!query.indicator_ids.empty()) {
+    COTENANT_RETURN_IF_ERROR(LoadIdFilter(db_, query.indicator_ids));
+    sql += " AND o.indicator_id IN (SELECT id FROM temp.scan_ids)";
+  }
+  sql += query.order == ObservationOrder::kIndicator ? " ORDER BY o.indicator_id, o.id"
+                                                     : " ORDER BY o.id";
+  COTENANT_ASSIGN_OR_RETURN(Statement s, db_.Prepare(sql));
+  s.BindInt(1, query.after_ingest);
+  const size_t batch = std::max<size_t>(1, query.batch_size);
+  std::vector<ObservationRow> rows;
+  rows.reserve(batch);
+  struct Offsets {
+    size_t value, name, refs, basis;
+  };
+  std::vector<Offsets> offsets;
+  Arena arena;
+  auto flush = [&]() -> Status {
+    if (rows.empty()) return Status::Ok();
+    for (size_t k = 0; k < rows.size(); ++k) {
+      auto& row = rows[k];
+      row.value = arena.View(offsets[k].value, row.value.size());
+      row.actor_name = arena.View(offsets[k].name, row.actor_name.size());
+      row.references = arena.View(offsets[k].refs, row.references.size());
+      row.basis = arena.View(offsets[k].basis, row.basis.size());
+    }
+    Status st = fn(std::span<const ObservationRow>(rows));
+    rows.clear();
+    offsets.clear();
+    arena.Clear();
+    return st;
+  };
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool more, s.Step());
+    if (!more) break;
+    ObservationRow row;
+    row.id = s.Int(0);
+    row.ingest_id = s.Int(1);
+    row.indicator_id = s.Int(2);
+    auto type = TypeNames().Find(s.Text(3));
+    if (!type) {
+      return Corruption("store " + db_.path() + ": unknown indicator type `" +
+                        std::string(s.Text(3)) + "` for observation " + std::to_string(row.id));
+    }
+    row.type = *type;
+    row.actor_id = s.Int(5);
+    row.actor_name_id = s.Int(6);
+    row.role = RoleNames().Find(s.Text(8)).value_or(Role::kUnknown);
+    row.source_id = s.Int(9);
+    row.first_seen = TimeOf(s.OptionalInt(10));
+    row.last_seen = TimeOf(s.OptionalInt(11));
+    row.confidence = static_cast<int>(s.Int(12));
+    row.tlp = TlpNames().Find(s.Text(13)).value_or(Tlp::kUnmarked);
+    row.references_id = s.Int(14);
+    row.basis_id = s.Int(16);
+    row.exact = s.Int(18) != 0;
+    // Views hold only the length until flush() points them into the arena.
+    Offsets off{arena.Add(s.Text(4)), arena.Add(s.Text(7)), arena.Add(s.Text(15)),
+                arena.Add(s.Text(17))};
+    row.value = {static_cast<const char*>(nullptr), s.Text(4).size()};
+    row.actor_name = {static_cast<const char*>(nullptr), s.Text(7).size()};
+    row.references = {static_cast<const char*>(nullptr), s.Text(15).size()};
+    row.basis = {static_cast<const char*>(nullptr), s.Text(17).size()};
+    rows.push_back(row);
+    offsets.push_back(off);
+    if (rows.size() >= batch) COTENANT_RETURN_IF_ERROR(flush());
+  }
+  return flush();
+}
+
+Status SqliteStore::ScanRelationships(const RelationshipQuery& query,
+                                      const RelationshipBatchFn& fn) {
+  std::string sql =
+      "SELECT x.id, x.ingest_id, x.from_id, fi.type, fi.value, x.kind, x.to_id, ti.type, "
+      "ti.value, x.first_seen, x.last_seen, ifnull(x.count, 0), x.source_id, x.tlp "
+      "FROM relationships x JOIN indicators fi ON fi.id = x.from_id "
+      "JOIN indicators ti ON ti.id = x.to_id "
+      "WHERE x.ingest_id > ?1 AND x.id > (SELECT ifnull(max(last_relationship_id), 0) FROM "
+      "ingests WHERE id <= ?1 AND ?1 > 0)";
+  if (!query.indicator_ids.empty()) {
+    COTENANT_RETURN_IF_ERROR(LoadIdFilter(db_, query.indicator_ids));
+    sql +=
+        " AND (x.from_id IN (SELECT id FROM temp.scan_ids) OR x.to_id IN (SELECT id FROM "
+        "temp.scan_ids))";
+  }
+  sql += " ORDER BY x.id";
+  COTENANT_ASSIGN_OR_RETURN(Statement s, db_.Prepare(sql));
+  s.BindInt(1, query.after_ingest);
+  const size_t batch = std::max<size_t>(1, query.batch_size);
+  std::vector<RelationshipRow> rows;
+  struct Offsets {
+    size_t from, kind, to;
+  };
+  std::vector<Offsets> offsets;
+  Arena arena;
+  auto flush = [&]() -> Status {
+    if (rows.empty()) return Status::Ok();
+    for (size_t k = 0; k < rows.size(); ++k) {
+      rows[k].from_value = arena.View(offsets[k].from, rows[k].from_value.size());
+      rows[k].kind = arena.View(offsets[k].kind, rows[k].kind.size());
+      rows[k].to_value = arena.View(offsets[k].to, rows[k].to_value.size());
+    }
+    Status st = fn(std::span<const RelationshipRow>(rows));
+    rows.clear();
+    offsets.clear();
+    arena.Clear();
+    return st;
+  };
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool more, s.Step());
+    if (!more) break;
+    RelationshipRow row;
+    row.id = s.Int(0);
+    row.ingest_id = s.Int(1);
+    row.from_id = s.Int(2);
+    auto from_type = TypeNames().Find(s.Text(3));
+    auto to_type = TypeNames().Find(s.Text(7));
+    if (!from_type || !to_type) {
+      return Corruption("store " + db_.path() + ": unknown indicator type in relationship " +
+                        std::to_string(row.id));
+    }
+    row.from_type = *from_type;
+    row.to_id = s.Int(6);
+    row.to_type = *to_type;
+    row.first_seen = TimeOf(s.OptionalInt(9));
+    row.last_seen = TimeOf(s.OptionalInt(10));
+    row.count = s.Int(11);
+    row.source_id = s.Int(12);
+    row.tlp = TlpNames().Find(s.Text(13)).value_or(Tlp::kUnmarked);
+    offsets.push_back({arena.Add(s.Text(4)), arena.Add(s.Text(5)), arena.Add(s.Text(8))});
+    row.from_value = {static_cast<const char*>(nullptr), s.Text(4).size()};
+    row.kind = {static_cast<const char*>(nullptr), s.Text(5).size()};
+    row.to_value = {static_cast<const char*>(nullptr), s.Text(8).size()};
+    rows.push_back(row);
+    if (rows.size() >= batch) COTENANT_RETURN_IF_ERROR(flush());
+  }
+  return flush();
+}
+
+Result<std::vector<SourceInfo>> SqliteStore::ListSources() {
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("SELECT s.id, s.name, s.url, s.reliability, "
+                               "(SELECT count(*) FROM observations o WHERE o.source_id = s.id) "
+                               "FROM sources s ORDER BY s.name"));
+  std::vector<SourceInfo> out;
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    SourceInfo info;
+    info.id = s.Int(0);
+    info.source.name = std::string(s.Text(1));
+    info.source.url = std::string(s.Text(2));
+    std::string_view rel = s.Text(3);
+    info.source.reliability = rel.empty() ? 'F' : rel.front();
+    info.observations = s.Int(4);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+// ---- lookup and stats -------------------------------------------------------------------------
+
+Result<IndicatorReport> SqliteStore::Lookup(const Indicator& indicator) {
+  IndicatorReport report;
+  {
+    COTENANT_ASSIGN_OR_RETURN(int64_t id, FindIndicatorId(indicator));
+    COTENANT_ASSIGN_OR_RETURN(Statement s,
+                              db_.Prepare("SELECT id, display FROM indicators WHERE id = ?1"));
+    s.BindInt(1, id);
+    COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (id == 0 || !row) {
+      return NotFound("the store holds nothing about " +
+                      std::string(IndicatorTypeName(indicator.type)) + " " + indicator.value);
+    }
+    report.id = s.Int(0);
+    report.indicator = indicator;
+    report.indicator.display = s.IsNull(1) ? indicator.value : std::string(s.Text(1));
+  }
+  {
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement s,
+        db_.Prepare(
+            "SELECT o.id, o.ingest_id, n.name, o.role, src.name, r.items, b.items, o.first_seen, "
+            "o.last_seen, ifnull(o.confidence, -1), o.tlp, o.exact, o.original_text, "
+            "o.description, f.path, o.line, o.json_path, ifnull(a.id, 0), a.name, a.kind "
+            "FROM observations o JOIN sources src ON src.id = o.source_id "
+            "LEFT JOIN actor_names n ON n.id = o.actor_name_id "
+            "LEFT JOIN actors a ON a.id = n.actor_id "
+            "LEFT JOIN lists r ON r.id = o.references_id LEFT JOIN lists b ON b.id = o.basis_id "
+            "LEFT JOIN files f ON f.id = o.file_id WHERE o.indicator_id = ?1 "
+            "ORDER BY a.name IS NULL, a.name COLLATE NOCASE, src.name, o.first_seen, o.id"));
+    s.BindInt(1, report.id);
+    for (;;) {
+      COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      StoredObservation so;
+      so.id = s.Int(0);
+      so.ingest_id = s.Int(1);
+      Observation& o = so.observation;
+      o.indicator = report.indicator;
+      o.actor = std::string(s.Text(2));
+      o.role = RoleNames().Find(s.Text(3)).value_or(Role::kUnknown);
+      o.source = std::string(s.Text(4));
+      o.references = SplitList(s.Text(5));
+      o.basis = SplitList(s.Text(6));
+      o.first_seen = TimeOf(s.OptionalInt(7));
+      o.last_seen = TimeOf(s.OptionalInt(8));
+      o.confidence = static_cast<int>(s.Int(9));
+      o.tlp = TlpNames().Find(s.Text(10)).value_or(Tlp::kUnmarked);
+      o.exact = s.Int(11) != 0;
+      o.original_text = s.IsNull(12) ? indicator.value : std::string(s.Text(12));
+      o.description = std::string(s.Text(13));
+      o.location.file = std::string(s.Text(14));
+      o.location.line = s.IsNull(15) ? 0 : s.Int(15);
+      o.location.json_path = std::string(s.Text(16));
+      so.actor_id = s.Int(17);
+      so.actor_name = std::string(s.Text(18));
+      so.actor_kind = KindNames().Find(s.Text(19)).value_or(ActorKind::kUnregistered);
+      report.observations.push_back(std::move(so));
+    }
+  }
+  {
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement s,
+        db_.Prepare(
+            "SELECT x.id, x.ingest_id, fi.type, fi.value, x.kind, ti.type, ti.value, "
+            "x.first_seen, x.last_seen, ifnull(x.count, 0), src.name, x.tlp, f.path, "
+            "x.line, x.json_path FROM relationships x "
+            "JOIN indicators fi ON fi.id = x.from_id JOIN indicators ti ON ti.id = x.to_id "
+            "JOIN sources src ON src.id = x.source_id LEFT JOIN files f ON f.id = x.file_id "
+            "WHERE x.from_id = ?1 OR x.to_id = ?1 ORDER BY x.first_seen, x.id"));
+    s.BindInt(1, report.id);
+    for (;;) {
+      COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      StoredRelationship sr;
+      sr.id = s.Int(0);
+      sr.ingest_id = s.Int(1);
+      Relationship& r = sr.relationship;
+      r.from.type = TypeNames().Find(s.Text(2)).value_or(IndicatorType::kIpv4);
+      r.from.value = std::string(s.Text(3));
+      r.from.display = r.from.value;
+      r.kind = std::string(s.Text(4));
+      r.to.type = TypeNames().Find(s.Text(5)).value_or(IndicatorType::kIpv4);
+      r.to.value = std::string(s.Text(6));
+      r.to.display = r.to.value;
+      r.first_seen = TimeOf(s.OptionalInt(7));
+      r.last_seen = TimeOf(s.OptionalInt(8));
+      r.count = s.Int(9);
+      r.source = std::string(s.Text(10));
+      r.tlp = TlpNames().Find(s.Text(11)).value_or(Tlp::kUnmarked);
+      r.location.file = std::string(s.Text(12));
+      r.location.line = s.IsNull(13) ? 0 : s.Int(13);
+      r.location.json_path = std::string(s.Text(14));
+      report.relationships.push_back(std::move(sr));
+    }
+  }
+  return report;
+}
+
+Result<StoreStats> SqliteStore::Stats() {
+  StoreStats st;
+  COTENANT_ASSIGN_OR_RETURN(st.schema_version, db_.QueryInt("PRAGMA user_version"));
+  COTENANT_ASSIGN_OR_RETURN(st.indicators, db_.QueryInt("SELECT count(*) FROM indicators"));
+  COTENANT_ASSIGN_OR_RETURN(st.observations, db_.QueryInt("SELECT count(*) FROM observations"));
+  COTENANT_ASSIGN_OR_RETURN(st.relationships, db_.QueryInt("SELECT count(*) FROM relationships"));
+  COTENANT_ASSIGN_OR_RETURN(st.sources, db_.QueryInt("SELECT count(*) FROM sources"));
+  COTENANT_ASSIGN_OR_RETURN(st.ingests, db_.QueryInt("SELECT count(*) FROM ingests"));
+  COTENANT_ASSIGN_OR_RETURN(st.rejections, db_.QueryInt("SELECT count(*) FROM rejections"));
+  COTENANT_ASSIGN_OR_RETURN(st.actor_records, db_.QueryInt("SELECT count(*) FROM actor_records"));
+  COTENANT_ASSIGN_OR_RETURN(
+      st.groups, db_.QueryInt("SELECT count(*) FROM actors WHERE live = 1 AND kind = 'group'"));
+  COTENANT_ASSIGN_OR_RETURN(
+      st.ambiguous_names,
+      db_.QueryInt("SELECT count(*) FROM actors WHERE live = 1 AND kind = 'ambiguous'"));
+  COTENANT_ASSIGN_OR_RETURN(
+      st.unregistered_names,
+      db_.QueryInt("SELECT count(*) FROM actors WHERE live = 1 AND kind = 'unregistered'"));
+  auto pairs = [&](std::string_view sql,
+                   std::vector<std::pair<std::string, int64_t>>& out) -> Status {
+    COTENANT_ASSIGN_OR_RETURN(Statement s, db_.Prepare(sql));
+    for (;;) {
+      COTENANT_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.emplace_back(std::string(s.Text(0)), s.Int(1));
+    }
+    return Status::Ok();
+  };
+  COTENANT_RETURN_IF_ERROR(
+      pairs("SELECT i.type, count(*) AS c FROM observations o JOIN indicators i ON i.id = "
+            "o.indicator_id GROUP BY i.type ORDER BY c DESC, i.type",
+            st.observations_by_type));
+  COTENANT_RETURN_IF_ERROR(
+      pairs("SELECT s.name, count(*) AS c FROM observations o JOIN sources s ON s.id = "
+            "o.source_id GROUP BY s.name ORDER BY c DESC, s.name",
+            st.observations_by_source));
+  COTENANT_RETURN_IF_ERROR(
+      pairs("SELECT role, count(*) AS c FROM observations GROUP BY role ORDER BY c DESC, role",
+            st.observations_by_role));
+  return st;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const StoreOptions& options) {
+  auto store = std::make_unique<SqliteStore>(options.read_only);
+  COTENANT_RETURN_IF_ERROR(store->Open(path));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace cotenant

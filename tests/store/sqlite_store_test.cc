@@ -1,0 +1,514 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "cotenant/store.h"
+#include "store/schema.h"
+#include "store_testing.h"
+
+namespace cotenant {
+namespace {
+
+using testing::Naming;
+using testing::Obs;
+using testing::TempDir;
+
+std::unique_ptr<Store> OpenOk(const std::string& path, StoreOptions options = {}) {
+  auto s = OpenSqliteStore(path, options);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::move(s).value() : nullptr;
+}
+
+struct Scanned {
+  std::vector<ObservationRow> rows;  // views cleared
+  std::vector<std::string> values;
+  std::vector<std::string> actor_names;
+  std::vector<std::string> references;
+};
+
+ObservationQuery Query(IngestId after_ingest = 0, std::vector<IndicatorId> ids = {},
+                       ObservationOrder order = ObservationOrder::kStorage, size_t batch = 4096,
+                       bool named_only = false) {
+  ObservationQuery q;
+  q.after_ingest = after_ingest;
+  q.indicator_ids = std::move(ids);
+  q.order = order;
+  q.batch_size = batch;
+  q.named_actor_only = named_only;
+  return q;
+}
+
+Scanned ScanAll(Store& store, ObservationQuery q = {}) {
+  Scanned out;
+  Status st = store.ScanObservations(q, [&](std::span<const ObservationRow> rows) {
+    for (const auto& r : rows) {
+      out.values.emplace_back(r.value);
+      out.actor_names.emplace_back(r.actor_name);
+      out.references.emplace_back(r.references);
+      ObservationRow c = r;
+      c.value = c.actor_name = c.references = c.basis = {};
+      out.rows.push_back(c);
+    }
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return out;
+}
+
+// Writes records through one batch and commits.
+IngestCounts Ingest(Store& store, const std::string& sha, const std::vector<Observation>& obs,
+                    const std::vector<ActorRecord>& actors = {}) {
+  auto batch = store.BeginIngest({"file-" + sha, sha, "test"});
+  EXPECT_TRUE(batch.ok()) << batch.status().ToString();
+  if (!batch.ok()) return {};
+  for (auto a : actors) (*batch)->OnActor(std::move(a));
+  for (auto o : obs) (*batch)->OnObservation(std::move(o));
+  Status st = (*batch)->Commit();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return (*batch)->counts();
+}
+
+TEST(SqliteStore, MigratesFromEmptyAndReopens) {
+  TempDir dir;
+  const std::string path = dir.Path("sub/dir/store.db");  // parent directories are created
+  {
+    auto store = OpenOk(path);
+    ASSERT_NE(store, nullptr);
+    auto stats = store->Stats();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->schema_version, store::LatestSchemaVersion());
+    EXPECT_EQ(stats->observations, 0);
+  }
+  auto again = OpenOk(path);
+  ASSERT_NE(again, nullptr);
+  auto read_only = OpenOk(path, {.read_only = true});
+  ASSERT_NE(read_only, nullptr);
+  EXPECT_EQ(read_only->BeginIngest({"x", "y", "z"}).status().code(), StatusCode::kUnsupported);
+}
+
+TEST(SqliteStore, RefusesNewerSchemaMissingFileAndNonDatabase) {
+  TempDir dir;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.Path("future.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto future = OpenSqliteStore(dir.Path("future.db"));
+  ASSERT_FALSE(future.ok());
+  EXPECT_EQ(future.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(future.status().message().find("999"), std::string::npos);
+
+  auto missing = OpenSqliteStore(dir.Path("missing.db"), {.read_only = true});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+
+  std::ofstream(dir.Path("text.db")) << "this is not a database, just some text\n";
+  auto text = OpenSqliteStore(dir.Path("text.db"));
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(text.status().message().find("text.db"), std::string::npos);
+}
+
+TEST(SqliteStore, SameRecordsTwiceAddNothing) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  std::vector<Observation> obs = {
+      Obs(IndicatorType::kIpv4, "203.0.113.5", "APT28", "feed-a"),
+      Obs(IndicatorType::kDomain, "c2.example", "APT28", "feed-a"),
+      Obs(IndicatorType::kDomain, "c2.example", "APT28", "feed-a"),  // repeated in the file
+  };
+  IngestCounts first = Ingest(*store, "sha-1", obs);
+  EXPECT_EQ(first.observations, 2);
+  EXPECT_EQ(first.duplicate_observations, 1);
+  // Same records from a changed file (new hash): all already known.
+  IngestCounts second = Ingest(*store, "sha-2", obs);
+  EXPECT_EQ(second.observations, 0);
+  EXPECT_EQ(second.duplicate_observations, 3);
+  EXPECT_EQ(ScanAll(*store).rows.size(), 2u);
+  auto found = store->FindIngest("sha-1");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->file.path, "file-sha-1");
+  EXPECT_EQ((*found)->counts.observations, 2);
+  EXPECT_FALSE(store->FindIngest("sha-3")->has_value());
+}
+
+TEST(SqliteStore, SameValueFromTwoSourcesIsTwoObservations) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  Ingest(*store, "a", {Obs(IndicatorType::kIpv4, "198.51.100.7", "APT28", "feed-a")});
+  Ingest(*store, "b", {Obs(IndicatorType::kIpv4, "198.51.100.7", "APT28", "feed-b")});
+  Scanned s = ScanAll(*store);
+  ASSERT_EQ(s.rows.size(), 2u);
+  EXPECT_EQ(s.rows[0].indicator_id, s.rows[1].indicator_id);
+  EXPECT_NE(s.rows[0].source_id, s.rows[1].source_id);
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->indicators, 1);
+  EXPECT_EQ(stats->observations, 2);
+  EXPECT_EQ(stats->sources, 2);
+}
+
+TEST(SqliteStore, NaturalKeyDistinguishesRoleTimeAndReferences) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  auto base = Obs(IndicatorType::kIpv4, "192.0.2.1", "X", "src");
+  auto role = base;
+  role.role = Role::kC2;
+  auto time = base;
+  time.first_seen = Timestamp::FromUnixSeconds(1'700'000'000);
+  auto refs = base;
+  refs.references = {"https://b.example/r", "https://a.example/r"};
+  auto refs_reordered = base;
+  refs_reordered.references = {"https://a.example/r", "https://b.example/r", ""};
+  IngestCounts c = Ingest(*store, "k", {base, role, time, refs, refs_reordered});
+  EXPECT_EQ(c.observations, 4);
+  EXPECT_EQ(c.duplicate_observations, 1);  // reference lists compare as sets
+}
+
+TEST(SqliteStore, RollbackAndAbandonedBatchLeaveNothing) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  {
+    auto batch = store->BeginIngest({"f", "h1", "test"});
+    ASSERT_TRUE(batch.ok());
+    (*batch)->OnObservation(Obs(IndicatorType::kIpv4, "192.0.2.1", "X", "s"));
+    (*batch)->Rollback();
+  }
+  {
+    auto batch = store->BeginIngest({"f", "h2", "test"});
+    ASSERT_TRUE(batch.ok());
+    (*batch)->OnObservation(Obs(IndicatorType::kIpv4, "192.0.2.2", "X", "s"));
+    // destroyed without Commit
+  }
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->observations, 0);
+  EXPECT_EQ(stats->indicators, 0);
+  EXPECT_EQ(stats->ingests, 0);
+  EXPECT_EQ(stats->sources, 0);
+  // The store is usable afterwards and ids from the rolled-back batch are not reused wrongly.
+  IngestCounts c = Ingest(*store, "h3", {Obs(IndicatorType::kIpv4, "192.0.2.1", "X", "s")});
+  EXPECT_EQ(c.observations, 1);
+  Scanned s = ScanAll(*store);
+  ASSERT_EQ(s.rows.size(), 1u);
+  EXPECT_EQ(s.values[0], "192.0.2.1");
+  EXPECT_NE(s.rows[0].actor_id, 0);
+}
+
+TEST(SqliteStore, PartialCommitIsNotCompleteSoTheSameContentIsRetried) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  auto batch = store->BeginIngest({"f", "same", "test"});
+  ASSERT_TRUE(batch.ok());
+  (*batch)->OnObservation(Obs(IndicatorType::kIpv4, "192.0.2.1", "X", "s"));
+  ASSERT_TRUE((*batch)->Commit(InvalidArgument("truncated JSON at byte 99")).ok());
+  EXPECT_FALSE(store->FindIngest("same")->has_value());
+  auto ingests = store->ListIngests();
+  ASSERT_TRUE(ingests.ok());
+  ASSERT_EQ(ingests->size(), 1u);
+  EXPECT_FALSE((*ingests)[0].complete);
+  EXPECT_NE((*ingests)[0].error.find("truncated"), std::string::npos);
+}
+
+TEST(SqliteStore, InvalidRecordsBecomeRejectionsNamingTheLocation) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  auto bad_time = Obs(IndicatorType::kIpv4, "192.0.2.9", "X", "s");
+  bad_time.first_seen = Timestamp::FromUnixSeconds(2'000'000'000);
+  bad_time.last_seen = Timestamp::FromUnixSeconds(1'000'000'000);
+  bad_time.location.line = 17;
+  auto no_source = Obs(IndicatorType::kIpv4, "192.0.2.10", "X", "");
+  no_source.location.line = 18;
+  auto batch = store->BeginIngest({"feed.txt", "r", "test"});
+  ASSERT_TRUE(batch.ok());
+  (*batch)->OnObservation(std::move(bad_time));
+  (*batch)->OnObservation(std::move(no_source));
+  (*batch)->OnRejection({{"feed.txt", 19, ""}, "not an indicator", "1.2.3"});
+  EXPECT_EQ((*batch)->counts().rejections, 3);
+  IngestId id = (*batch)->id();
+  ASSERT_TRUE((*batch)->Commit().ok());
+  auto rej = store->ListRejections(id, 10);
+  ASSERT_TRUE(rej.ok());
+  ASSERT_EQ(rej->size(), 3u);
+  EXPECT_EQ((*rej)[0].location.line, 17);
+  EXPECT_NE((*rej)[0].reason.find("after last seen"), std::string::npos);
+  EXPECT_EQ((*rej)[1].reason, "observation without a source");
+  EXPECT_EQ((*rej)[2].location.ToString(), "feed.txt:19");
+  EXPECT_EQ(store->Stats()->observations, 0);
+}
+
+TEST(SqliteStore, ScanReturnsEveryFieldTheAnalysisNeeds) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  auto o = Obs(IndicatorType::kEndpoint, "203.0.113.5:1224", "Fancy Bear", "vendor");
+  o.role = Role::kC2;
+  o.first_seen = Timestamp::FromUnixSeconds(1'700'000'000);
+  o.last_seen = Timestamp::FromUnixSeconds(1'700'086'400);
+  o.confidence = 85;
+  o.tlp = Tlp::kAmber;
+  o.references = {"https://r.example/1", "https://r.example/2"};
+  o.basis = {"sha256:abc"};
+  o.exact = false;
+  Ingest(*store, "a", {o}, {Naming("misp-galaxy:threat-actor", "APT28", {"Fancy Bear"})});
+  Scanned s = ScanAll(*store);
+  ASSERT_EQ(s.rows.size(), 1u);
+  const ObservationRow& r = s.rows[0];
+  EXPECT_EQ(r.type, IndicatorType::kEndpoint);
+  EXPECT_EQ(s.values[0], "203.0.113.5:1224");
+  EXPECT_EQ(s.actor_names[0], "Fancy Bear");
+  EXPECT_EQ(r.role, Role::kC2);
+  ASSERT_TRUE(r.first_seen && r.last_seen);
+  EXPECT_EQ(r.first_seen->unix_seconds(), 1'700'000'000);
+  EXPECT_EQ(r.last_seen->unix_seconds(), 1'700'086'400);
+  EXPECT_EQ(r.confidence, 85);
+  EXPECT_EQ(r.tlp, Tlp::kAmber);
+  EXPECT_EQ(s.references[0], "https://r.example/1\nhttps://r.example/2");
+  EXPECT_NE(r.references_id, 0);
+  EXPECT_NE(r.basis_id, 0);
+  EXPECT_FALSE(r.exact);
+  auto actor = store->GetActor(r.actor_id);
+  ASSERT_TRUE(actor.ok() && actor->has_value());
+  EXPECT_EQ((*actor)->name, "APT28");
+  EXPECT_EQ((*actor)->kind, ActorKind::kGroup);
+  auto sources = store->ListSources();
+  ASSERT_TRUE(sources.ok());
+  ASSERT_EQ(sources->size(), 1u);
+  EXPECT_EQ((*sources)[0].id, r.source_id);
+  EXPECT_EQ((*sources)[0].source.name, "vendor");
+}
+
+TEST(SqliteStore, ScanAfterIngestIndicatorFilterOrderAndBatches) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  std::vector<Observation> first, second;
+  for (int i = 0; i < 10; ++i) {
+    first.push_back(Obs(IndicatorType::kIpv4, "192.0.2." + std::to_string(i), "A", "s1"));
+  }
+  for (int i = 5; i < 15; ++i) {
+    second.push_back(Obs(IndicatorType::kIpv4, "192.0.2." + std::to_string(i), "B", "s2"));
+  }
+  Ingest(*store, "1", first);
+  auto bookmark = store->LastIngestId();
+  ASSERT_TRUE(bookmark.ok());
+  Ingest(*store, "2", second);
+
+  Scanned all = ScanAll(*store, Query(0, {}, ObservationOrder::kStorage, 3));
+  EXPECT_EQ(all.rows.size(), 20u);
+  Scanned fresh = ScanAll(*store, Query(*bookmark));
+  ASSERT_EQ(fresh.rows.size(), 10u);
+  for (const auto& r : fresh.rows) EXPECT_GT(r.ingest_id, *bookmark);
+
+  // The analysis' incremental step: every observation of the values the new batch touched.
+  std::vector<IndicatorId> touched;
+  for (const auto& r : fresh.rows) touched.push_back(r.indicator_id);
+  Scanned affected = ScanAll(*store, Query(0, touched, ObservationOrder::kIndicator));
+  EXPECT_EQ(affected.rows.size(), 15u);  // 10 new + 5 older ones on shared values
+  for (size_t i = 1; i < affected.rows.size(); ++i) {
+    EXPECT_LE(affected.rows[i - 1].indicator_id, affected.rows[i].indicator_id);
+  }
+  // A callback error stops the scan and comes back.
+  int calls = 0;
+  Status st = store->ScanObservations(Query(0, {}, ObservationOrder::kStorage, 2),
+                                      [&](std::span<const ObservationRow>) {
+                                        ++calls;
+                                        return Internal("stop");
+                                      });
+  EXPECT_EQ(st.code(), StatusCode::kInternal);
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(SqliteStore, AmbiguousNamesAndOverridesReResolveWithoutReingest) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  std::vector<ActorRecord> naming = {
+      Naming("misp-galaxy:threat-actor", "APT28", {"Fancy Bear", "Grizzly Steppe"}),
+      Naming("misp-galaxy:threat-actor", "APT29", {"Cozy Bear", "Grizzly Steppe"}),
+  };
+  Ingest(*store, "naming", {}, naming);
+  Ingest(*store, "obs",
+         {Obs(IndicatorType::kIpv4, "192.0.2.1", "Grizzly Steppe", "s"),
+          Obs(IndicatorType::kIpv4, "192.0.2.2", "Fancy Bear", "s"),
+          Obs(IndicatorType::kIpv4, "192.0.2.3", "APT29", "s"),
+          Obs(IndicatorType::kIpv4, "192.0.2.4", "apt_unknown", "s")});
+
+  auto by_value = [&] {
+    std::map<std::string, ActorId> m;
+    Scanned s = ScanAll(*store);
+    for (size_t i = 0; i < s.rows.size(); ++i) m[s.values[i]] = s.rows[i].actor_id;
+    return m;
+  };
+  auto before = by_value();
+  auto apt28 = store->ResolveName("APT28");
+  auto apt29 = store->ResolveName("APT29");
+  auto gs = store->ResolveName("Grizzly Steppe");
+  ASSERT_TRUE(apt28.ok() && apt29.ok() && gs.ok());
+  EXPECT_EQ(gs->kind, ActorKind::kAmbiguous);
+  EXPECT_EQ(gs->candidates.size(), 2u);
+  EXPECT_EQ(before["192.0.2.1"], gs->actor_id);
+  EXPECT_NE(gs->actor_id, apt28->actor_id);
+  EXPECT_NE(gs->actor_id, apt29->actor_id);
+  EXPECT_EQ(before["192.0.2.2"], apt28->actor_id);
+  EXPECT_EQ(before["192.0.2.3"], apt29->actor_id);
+  auto unknown = store->ResolveName("apt_unknown");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->kind, ActorKind::kUnregistered);
+  EXPECT_EQ(before["192.0.2.4"], unknown->actor_id);
+  auto stats = store->Stats();
+  EXPECT_EQ(stats->ambiguous_names, 1);
+  EXPECT_EQ(stats->unregistered_names, 1);
+  // ListActors shows the ambiguous actor with its candidates.
+  auto actors = store->ListActors();
+  ASSERT_TRUE(actors.ok());
+  bool seen = false;
+  for (const auto& a : *actors) {
+    if (a.kind == ActorKind::kAmbiguous) {
+      seen = true;
+      EXPECT_EQ(std::set<ActorId>(a.candidates.begin(), a.candidates.end()),
+                (std::set<ActorId>{apt28->actor_id, apt29->actor_id}));
+    }
+  }
+  EXPECT_TRUE(seen);
+
+  // The analyst decides; nothing is re-ingested.
+  ASSERT_TRUE(
+      store->SetAliasOverrides("Grizzly Steppe = APT29\napt_unknown = APT28\n", "overrides.txt")
+          .ok());
+  auto after = by_value();
+  EXPECT_EQ(after["192.0.2.1"], apt29->actor_id);
+  EXPECT_EQ(after["192.0.2.4"], apt28->actor_id);
+  EXPECT_EQ(after["192.0.2.2"], apt28->actor_id);  // ids of groups are stable
+  auto why = store->ResolveName("Grizzly Steppe");
+  EXPECT_NE(why->reason.find("override line 1"), std::string::npos) << why->reason;
+  EXPECT_EQ(store->Stats()->ambiguous_names, 0);
+
+  // A bad overrides file changes nothing.
+  Status bad = store->SetAliasOverrides("no equals sign here\n", "bad.txt");
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find("bad.txt:1"), std::string::npos);
+  EXPECT_EQ(by_value(), after);
+  EXPECT_EQ(*store->AliasOverrides(), "Grizzly Steppe = APT29\napt_unknown = APT28\n");
+
+  // Clearing the overrides brings the ambiguity back, with the same actor id as before.
+  ASSERT_TRUE(store->SetAliasOverrides("", "empty").ok());
+  EXPECT_EQ(by_value(), before);
+}
+
+TEST(SqliteStore, NamingDataArrivingLaterResolvesEarlierObservations) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  Ingest(*store, "obs", {Obs(IndicatorType::kDomain, "x.example", "Sednit", "s")});
+  EXPECT_EQ(store->ResolveName("Sednit")->kind, ActorKind::kUnregistered);
+  Ingest(*store, "naming", {}, {Naming("mitre-attack", "APT28", {"Sednit", "Sofacy"}, "G0007")});
+  auto r = store->ResolveName("Sednit");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->kind, ActorKind::kGroup);
+  EXPECT_EQ(r->actor_name, "APT28");
+  Scanned s = ScanAll(*store);
+  ASSERT_EQ(s.rows.size(), 1u);
+  EXPECT_EQ(s.rows[0].actor_id, r->actor_id);
+  auto names = store->ListActorNames();
+  ASSERT_TRUE(names.ok());
+  ASSERT_EQ(names->size(), 1u);
+  EXPECT_EQ((*names)[0].observations, 1);
+}
+
+TEST(SqliteStore, LookupReturnsObservationsAndRelationshipsBothWays) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  auto batch = store->BeginIngest({"pdns.jsonl", "p", "pdns"});
+  ASSERT_TRUE(batch.ok());
+  auto o = Obs(IndicatorType::kIpv4, "203.0.113.5", "APT28", "vendor");
+  o.references = {"https://r.example/1"};
+  o.location = {"report.txt", 12, ""};
+  o.original_text = "203.0.113[.]5";
+  (*batch)->OnObservation(std::move(o));
+  Relationship rel;
+  rel.from = {IndicatorType::kDomain, "c2.example", "c2.example"};
+  rel.kind = "resolves-to";
+  rel.to = {IndicatorType::kIpv4, "203.0.113.5", "203.0.113.5"};
+  rel.first_seen = Timestamp::FromUnixSeconds(1'600'000'000);
+  rel.last_seen = Timestamp::FromUnixSeconds(1'600'100'000);
+  rel.count = 7;
+  rel.source = "pdns";
+  (*batch)->OnRelationship(Relationship(rel));
+  (*batch)->OnRelationship(Relationship(rel));  // duplicate
+  EXPECT_EQ((*batch)->counts().relationships, 1);
+  EXPECT_EQ((*batch)->counts().duplicate_relationships, 1);
+  ASSERT_TRUE((*batch)->Commit().ok());
+
+  auto report = store->Lookup({IndicatorType::kIpv4, "203.0.113.5", ""});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->observations.size(), 1u);
+  const auto& so = report->observations[0];
+  EXPECT_EQ(so.observation.actor, "APT28");
+  EXPECT_EQ(so.actor_name, "APT28");
+  EXPECT_EQ(so.actor_kind, ActorKind::kUnregistered);
+  EXPECT_EQ(so.observation.source, "vendor");
+  EXPECT_EQ(so.observation.references, std::vector<std::string>{"https://r.example/1"});
+  EXPECT_EQ(so.observation.location.ToString(), "report.txt:12");
+  EXPECT_EQ(so.observation.original_text, "203.0.113[.]5");
+  ASSERT_EQ(report->relationships.size(), 1u);
+  EXPECT_EQ(report->relationships[0].relationship.from.value, "c2.example");
+  EXPECT_EQ(report->relationships[0].relationship.count, 7);
+  auto from_domain = store->Lookup({IndicatorType::kDomain, "c2.example", ""});
+  ASSERT_TRUE(from_domain.ok());
+  EXPECT_EQ(from_domain->relationships.size(), 1u);
+  EXPECT_TRUE(from_domain->observations.empty());
+
+  int rel_rows = 0;
+  Status st = store->ScanRelationships({}, [&](std::span<const RelationshipRow> rows) {
+    for (const auto& r : rows) {
+      EXPECT_EQ(r.from_value, "c2.example");
+      EXPECT_EQ(r.kind, "resolves-to");
+      EXPECT_EQ(r.to_type, IndicatorType::kIpv4);
+      ++rel_rows;
+    }
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok());
+  EXPECT_EQ(rel_rows, 1);
+
+  auto missing = store->Lookup({IndicatorType::kIpv4, "192.0.2.200", ""});
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+TEST(SqliteStore, SourcesKeepUrlAndReliability) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  auto batch = store->BeginIngest({"f", "s", "test"});
+  ASSERT_TRUE(batch.ok());
+  (*batch)->OnSource({"eset", "https://github.com/eset/malware-ioc", 'B'});
+  (*batch)->OnObservation(Obs(IndicatorType::kIpv4, "192.0.2.1", "", "eset"));
+  ASSERT_TRUE((*batch)->Commit().ok());
+  auto sources = store->ListSources();
+  ASSERT_TRUE(sources.ok());
+  ASSERT_EQ(sources->size(), 1u);
+  EXPECT_EQ((*sources)[0].source.url, "https://github.com/eset/malware-ioc");
+  EXPECT_EQ((*sources)[0].source.reliability, 'B');
+  EXPECT_EQ((*sources)[0].observations, 1);
+  // An observation without an actor has actor id 0.
+  Scanned s = ScanAll(*store);
+  ASSERT_EQ(s.rows.size(), 1u);
+  EXPECT_EQ(s.rows[0].actor_id, 0);
+  EXPECT_EQ(ScanAll(*store, Query(0, {}, ObservationOrder::kStorage, 4096, true)).rows.size(), 0u);
+}
+
+TEST(SqliteStore, TwoConnectionsReaderSeesOnlyCommittedData) {
+  TempDir dir;
+  auto writer = OpenOk(dir.Path("s.db"));
+  auto reader = OpenOk(dir.Path("s.db"), {.read_only = true});
+  auto batch = writer->BeginIngest({"f", "h", "test"});
+  ASSERT_TRUE(batch.ok());
+  (*batch)->OnObservation(Obs(IndicatorType::kIpv4, "192.0.2.1", "X", "s"));
+  EXPECT_EQ(reader->Stats()->observations, 0);
+  ASSERT_TRUE((*batch)->Commit().ok());
+  EXPECT_EQ(reader->Stats()->observations, 1);
+}
+
+}  // namespace
+}  // namespace cotenant
