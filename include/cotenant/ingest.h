@@ -61,7 +61,8 @@ struct InputResult {
 struct IngestSummary {
   std::vector<InputResult> inputs;
   IngestCounts totals;                      // over committed inputs
-  std::map<std::string, int64_t> rejected;  // reason -> count, over all inputs
+  // Reason -> count over all inputs; values quoted in backticks are elided ("`...`").
+  std::map<std::string, int64_t> rejected;
   // The first rejections (up to 20), with file and line or JSON path, for display.
   std::vector<Rejection> sample_rejections;
   size_t failed_inputs = 0;

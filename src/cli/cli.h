@@ -36,5 +36,9 @@ void AddExtractCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddMatchCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddLookupCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddStatsCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddActorsCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace cotenant::cli

@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
   AddTokenCommand(app, global, exit_code);
   AddMatchCommand(app, global, exit_code);
   AddSnapshotCommand(app, global, exit_code);
+  AddIngestCommand(app, global, exit_code);
+  AddLookupCommand(app, global, exit_code);
+  AddStatsCommand(app, global, exit_code);
+  AddActorsCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

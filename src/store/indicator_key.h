@@ -34,8 +34,6 @@ inline uint64_t IndicatorKey(IndicatorType type, std::string_view value) {
   return h == 0 ? 1 : h;
 }
 
-inline int64_t NextIndicatorSlot(int64_t id) {
-  return id + 1 >= (int64_t{1} << 62) ? 1 : id + 1;
-}
+inline int64_t NextIndicatorSlot(int64_t id) { return id + 1 >= (int64_t{1} << 62) ? 1 : id + 1; }
 
 }  // namespace cotenant::store

@@ -67,6 +67,23 @@ int64_t SizeOf(const std::string& path) {
   return ec ? 0 : static_cast<int64_t>(size);
 }
 
+// Reasons name the offending value in backticks ("invalid domain name `x!`: ..."); the
+// summary counts by reason with those values elided, so equal causes add up.
+std::string ReasonCategory(std::string_view reason) {
+  if (reason.empty()) return "unreadable record";
+  std::string out;
+  bool quoted = false;
+  for (char c : reason) {
+    if (c == '`') {
+      if (!quoted) out += "`...`";
+      quoted = !quoted;
+    } else if (!quoted) {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Forwards to the batch; counts rejections by reason and reports progress.
 class SummarizingSink : public IngestSink {
  public:
@@ -85,7 +102,7 @@ class SummarizingSink : public IngestSink {
   }
   void OnActor(ActorRecord&& a) override { inner_.OnActor(std::move(a)); }
   void OnRejection(Rejection&& r) override {
-    ++summary_.rejected[r.reason.empty() ? "unreadable record" : r.reason];
+    ++summary_.rejected[ReasonCategory(r.reason)];
     if (summary_.sample_rejections.size() < 20) summary_.sample_rejections.push_back(r);
     inner_.OnRejection(std::move(r));
   }

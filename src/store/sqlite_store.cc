@@ -306,7 +306,8 @@ Result<int64_t> SqliteStore::IndicatorIdFor(const Indicator& indicator, uint64_t
   for (int probe = 0; probe < 1000; ++probe, id = store::NextIndicatorSlot(id)) {
     COTENANT_ASSIGN_OR_RETURN(
         Statement * insert,
-        Cached("INSERT OR IGNORE INTO indicators(id, type, value, display) VALUES(?1, ?2, ?3, ?4)"));
+        Cached(
+            "INSERT OR IGNORE INTO indicators(id, type, value, display) VALUES(?1, ?2, ?3, ?4)"));
     insert->BindInt(1, id);
     insert->BindText(2, type, true);
     insert->BindText(3, indicator.value, true);
@@ -563,10 +564,10 @@ void SqliteIngestBatch::OnObservation(Observation&& o) {
     return Reject(o.location, "observation without a source", o.indicator.value);
   }
   if (o.first_seen && o.last_seen && *o.first_seen > *o.last_seen) {
-    return Reject(o.location,
-                  "first seen " + o.first_seen->ToString() + " is after last seen " +
-                      o.last_seen->ToString(),
-                  o.indicator.value);
+    return Reject(
+        o.location,
+        "first seen " + o.first_seen->ToString() + " is after last seen " + o.last_seen->ToString(),
+        o.indicator.value);
   }
   if (pending_.capacity() == 0) pending_.reserve(kFlushSize);
   pending_.push_back(std::move(o));
@@ -1064,6 +1065,13 @@ Result<NameResolution> SqliteStore::ResolveName(std::string_view name) {
   out.actor_name = r.actor_name;
   out.reason = r.reason;
   COTENANT_ASSIGN_OR_RETURN(out.actor_id, FindActorIdByKey(r.key));
+  if (out.actor_id != 0) {
+    COTENANT_ASSIGN_OR_RETURN(Statement * s, Cached("SELECT name FROM actors WHERE id = ?1"));
+    s->BindInt(1, out.actor_id);
+    COTENANT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (row) out.actor_name = std::string(s->Text(0));
+    s->Reset();
+  }
   for (size_t g : r.candidates) {
     COTENANT_ASSIGN_OR_RETURN(ActorId id, FindActorIdByKey(reg->groups()[g].key));
     if (id != 0) out.candidates.push_back(id);

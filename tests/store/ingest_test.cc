@@ -30,7 +30,7 @@ Status FakeRead(const std::string& path, const ReadOptions& options, IngestSink&
     ++n;
     if (line == "FAIL") return InvalidArgument(path + ":" + std::to_string(n) + ": truncated");
     if (line == "BAD") {
-      sink.OnRejection({{path, n, ""}, "not an indicator", line});
+      sink.OnRejection({{path, n, ""}, "`" + line + "` is not an indicator", line});
       continue;
     }
     Observation o = Obs(IndicatorType::kIpv4, line, options.actor,
@@ -60,7 +60,7 @@ TEST(IngestPaths, WalksDirectoriesInOrderSkipsHiddenFilesAndKnownContent) {
   auto first = IngestPaths(**store, {dir.Path("feeds")}, options, FakeRead);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->totals.observations, 3);
-  EXPECT_EQ(first->rejected.at("not an indicator"), 1);
+  EXPECT_EQ(first->rejected.at("`...` is not an indicator"), 1);
   ASSERT_EQ(first->sample_rejections.size(), 1u);
   EXPECT_EQ(first->sample_rejections[0].location.ToString(), dir.Path("feeds/sub/c.txt") + ":2");
 
