@@ -268,6 +268,36 @@ class Scanner {
     return true;
   }
 
+  // A whole hex token: straight to the hash parser of its length (the same parser
+  // ClassifyIndicator reaches for it, without its other shape tests).
+  void TryHash(size_t b, size_t e) {
+    IndicatorType type;
+    switch (shape::HexShapeOf(Span(b, e))) {
+      case shape::HexShape::kMd5:
+        type = IndicatorType::kMd5;
+        break;
+      case shape::HexShape::kSha1:
+        type = IndicatorType::kSha1;
+        break;
+      case shape::HexShape::kSha256:
+        type = IndicatorType::kSha256;
+        break;
+      case shape::HexShape::kSha512:
+        type = IndicatorType::kSha512;
+        break;
+      case shape::HexShape::kJarm:
+        type = IndicatorType::kJarm;
+        break;
+      case shape::HexShape::kTlsh:
+        type = IndicatorType::kTlsh;
+        break;
+      default:
+        return;
+    }
+    auto result = ParseIndicatorAs(type, Span(b, e));
+    if (result.ok()) Emit(std::move(result).value(), b, e);
+  }
+
   static bool IsTrimmedPunctuation(char c) {
     switch (c) {
       case '.':
@@ -364,7 +394,7 @@ class Scanner {
       return;
     }
     if (all_hex) {
-      if (shape::HexShapeOf(t) != shape::HexShape::kNone) Try(b, e);
+      TryHash(b, e);
       return;
     }
     if (!has_dot) {

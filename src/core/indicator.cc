@@ -219,13 +219,14 @@ Result<DomainName> ParseIndicatorDomain(std::string_view text) {
         fmt::format("{} looks like a file name (.{}), not a domain", Quoted(text), tld));
   }
   COTENANT_ASSIGN_OR_RETURN(DomainName domain, DomainName::Parse(text));
-  if (!domain.HasPublicSuffix()) {
+  const std::string suffix = domain.PublicSuffix();  // one PSL walk for both checks
+  if (suffix.empty()) {
     return InvalidArgument(
         fmt::format("{} does not end in a public suffix, so it is not a domain", Quoted(text)));
   }
   // A name that is itself a suffix of the PSL's private section ("ddns.net", "ngrok.io") is a
   // company's registered domain and an indicator; an ICANN suffix ("co.uk") is not.
-  if (domain.RegistrableDomain().empty() && IsIcannPublicSuffix(domain.ascii())) {
+  if (suffix.size() == domain.ascii().size() && IsIcannPublicSuffix(domain.ascii())) {
     return InvalidArgument(
         fmt::format("{} is a public suffix itself, not a registrable domain", Quoted(text)));
   }
