@@ -16,5 +16,5 @@ bin="$build/cotenant"
 mkdir -p build/demo
 db=build/demo/cotenant.db
 rm -f "$db" "$db-wal" "$db-shm"
-"$bin" --db "$db" ingest demo/
+"$bin" --db "$db" --quiet ingest demo/naming demo/feeds
 "$bin" --db "$db" stats

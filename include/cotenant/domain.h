@@ -41,6 +41,7 @@ class DomainName {
   // "a.higan.org" is under "higan.org", "michigan.org" is not).
   bool IsSubdomainOf(const DomainName& parent) const;
   // The public suffix ("co.uk"), or empty when the name does not end in a known suffix.
+  // The special-use TLDs "test", "example" (RFC 6761) and "onion" (RFC 7686) count as suffixes.
   std::string PublicSuffix() const;
   bool HasPublicSuffix() const { return !PublicSuffix().empty(); }
   // eTLD+1 ("example.co.uk"); empty when the name is itself a public suffix or has none.
