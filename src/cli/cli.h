@@ -40,5 +40,6 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddLookupCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddStatsCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddActorsCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace cotenant::cli

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   AddLookupCommand(app, global, exit_code);
   AddStatsCommand(app, global, exit_code);
   AddActorsCommand(app, global, exit_code);
+  AddExportCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

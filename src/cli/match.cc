@@ -1,6 +1,8 @@
 // `cotenant match` (sensor logs against indicators) and `cotenant snapshot` (compile, inspect).
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -8,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/match_indicators.h"
 #include "cotenant/log_match.h"
+#include "cotenant/sensor_export.h"
 
 namespace cotenant::cli {
 
@@ -300,6 +303,116 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
     }
     exit_code = kExitOk;
   });
+}
+
+namespace {
+
+struct ExportFlags {
+  std::string snapshot_path;
+  SnapshotSource source;
+  std::string output;
+  std::string prefix = "cotenant";
+  uint32_t first_sid = 9400000;
+};
+
+void PrintExportReport(const ExportReport& r, const GlobalOptions& global) {
+  if (global.quiet) return;
+  std::fprintf(stderr, "exported %llu indicators\n", static_cast<unsigned long long>(r.exported));
+  for (const auto& [reason, n] : r.skipped) {
+    std::fprintf(stderr, "left out %llu: %s\n", static_cast<unsigned long long>(n), reason.c_str());
+  }
+  for (const auto& loss : r.losses) std::fprintf(stderr, "loses: %s\n", loss.c_str());
+}
+
+Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) return IoError(path + ": cannot write");
+  return Status::Ok();
+}
+
+int RunExport(const ExportFlags& f, bool zeek, const GlobalOptions& global) {
+  MatchFlags m;
+  m.snapshot_path = f.snapshot_path;
+  m.source = f.source;
+  auto snap = LoadSnapshot(m, global);
+  if (!snap.ok()) {
+    std::fprintf(stderr, "cotenant export: %s\n", snap.status().ToString().c_str());
+    return kExitFailure;
+  }
+  ExportReport report;
+  if (zeek) {
+    auto text = ZeekIntelFile(**snap, &report);
+    if (!text.ok()) {
+      std::fprintf(stderr, "cotenant export: %s\n", text.status().ToString().c_str());
+      return kExitFailure;
+    }
+    if (Status s = WriteFile(f.output, *text); !s.ok()) {
+      std::fprintf(stderr, "cotenant export: %s\n", s.ToString().c_str());
+      return kExitFailure;
+    }
+  } else {
+    SuricataOptions options;
+    options.prefix = f.prefix;
+    options.first_sid = f.first_sid;
+    auto files = SuricataDatasets(**snap, options, &report);
+    if (!files.ok()) {
+      std::fprintf(stderr, "cotenant export: %s\n", files.status().ToString().c_str());
+      return kExitFailure;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(f.output, ec);
+    for (const auto& [name, text] : files->files) {
+      if (Status s = WriteFile((std::filesystem::path(f.output) / name).string(), text); !s.ok()) {
+        std::fprintf(stderr, "cotenant export: %s\n", s.ToString().c_str());
+        return kExitFailure;
+      }
+    }
+  }
+  PrintExportReport(report, global);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand(
+      "export", "Export indicators for Zeek (intel file) or Suricata (datasets + rules)");
+  cmd->require_subcommand(1);
+  for (bool zeek : {true, false}) {
+    auto flags = std::make_shared<ExportFlags>();
+    CLI::App* sub =
+        zeek ? cmd->add_subcommand("zeek-intel", "Write a Zeek intel file (Intel::read_files)")
+             : cmd->add_subcommand("suricata",
+                                   "Write Suricata datasets and the rules that use them");
+    CLI::Option* snapshot_opt =
+        sub->add_option("--snapshot", flags->snapshot_path, "compiled snapshot");
+    CLI::Option* indicators_opt =
+        sub->add_option("--indicators", flags->source.indicator_files, "feed files");
+    snapshot_opt->excludes(indicators_opt);
+    sub->add_option("--allow", flags->source.allow_files,
+                    "allowlist files (allowlisted values are left out)");
+    sub->add_option("--actor", flags->source.actor, "actor for feeds that name none");
+    sub->add_option("-o,--output", flags->output,
+                    zeek ? "intel file to write" : "directory to write")
+        ->required();
+    if (!zeek) {
+      sub->add_option("--prefix", flags->prefix, "dataset and message prefix")
+          ->capture_default_str();
+      sub->add_option("--first-sid", flags->first_sid, "first rule SID")->capture_default_str();
+    }
+    sub->footer(
+        "What each export cannot express is printed to stderr and listed in docs/match.md.");
+    sub->callback([flags, zeek, &global, &exit_code] {
+      if (flags->snapshot_path.empty() && flags->source.indicator_files.empty()) {
+        std::fprintf(stderr, "cotenant export: give --snapshot FILE or --indicators FEED...\n");
+        exit_code = kExitUsage;
+        return;
+      }
+      exit_code = RunExport(*flags, zeek, global);
+    });
+  }
 }
 
 }  // namespace cotenant::cli
