@@ -202,10 +202,14 @@ void AddMatchCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   CLI::Option* snapshot_opt = cmd->add_option("--snapshot", flags->snapshot_path,
                                               "compiled snapshot (cotenant snapshot build)");
   CLI::Option* indicators_opt = cmd->add_option("--indicators", flags->source.indicator_files,
-                                                "feed files to match against (any reader format)");
+                                                "feed files to match against (any reader format)")
+                                    ->allow_extra_args(false)
+                                    ->delimiter(',');
   snapshot_opt->excludes(indicators_opt);
   cmd->add_option("--allow", flags->source.allow_files,
-                  "allowlist: one value per line, or a MISP warninglist list.json");
+                  "allowlist: one value per line, or a MISP warninglist list.json")
+      ->allow_extra_args(false)
+      ->delimiter(',');
   cmd->add_option("--actor", flags->source.actor, "actor for feeds that name none");
   cmd->add_option("--source", flags->source.source, "source name for the feeds");
   cmd->add_option("--ttl", flags->ttl_days,
@@ -242,8 +246,10 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
       cmd->add_subcommand("build", "Compile indicators into a snapshot file (loads with mmap)");
   build->add_option("-o,--output", *output, "snapshot file to write")->required();
   build->add_option("--indicators", source->indicator_files, "feed files (any reader format)")
+      ->allow_extra_args(false)
+      ->delimiter(',')
       ->required();
-  build->add_option("--allow", source->allow_files, "allowlist files");
+  build->add_option("--allow", source->allow_files, "allowlist files")->allow_extra_args(false)->delimiter(',');
   build->add_option("--actor", source->actor, "actor for feeds that name none");
   build->add_option("--source", source->source, "source name for the feeds");
   build->add_option("--ttl", *ttl, "records expire DAYS after their last_seen");
@@ -389,10 +395,14 @@ void AddExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
     CLI::Option* snapshot_opt =
         sub->add_option("--snapshot", flags->snapshot_path, "compiled snapshot");
     CLI::Option* indicators_opt =
-        sub->add_option("--indicators", flags->source.indicator_files, "feed files");
+        sub->add_option("--indicators", flags->source.indicator_files, "feed files")
+            ->allow_extra_args(false)
+            ->delimiter(',');
     snapshot_opt->excludes(indicators_opt);
     sub->add_option("--allow", flags->source.allow_files,
-                    "allowlist files (allowlisted values are left out)");
+                    "allowlist files (allowlisted values are left out)")
+        ->allow_extra_args(false)
+        ->delimiter(',');
     sub->add_option("--actor", flags->source.actor, "actor for feeds that name none");
     sub->add_option("-o,--output", flags->output,
                     zeek ? "intel file to write" : "directory to write")
