@@ -8,7 +8,8 @@
 //   hxxp://155.138.252[.]221/get.php
 //
 // A line that is not an indicator and contains none starts a new section when it looks like a
-// heading (first line, after a blank line, or ending in ':'); its text
+// heading (first line, after a blank line, ending in ':', or a capitalised title such as
+// "Maldoc and CS beacon samples"); its text
 // is the observations' description and the role is guessed from it ("C2 addresses", "payload
 // drop sites"). Any other non-indicator line is rejected with the section it was in. A line
 // "<value> <comment>" keeps the comment as description; a line with indicators inside text
@@ -28,6 +29,18 @@ std::string_view StripBullet(std::string_view t) {
     if (t.substr(0, b.size()) == b) return Trim(t.substr(b.size()));
   }
   return t;
+}
+
+// "Maldoc and CS beacon samples", "VSingle", "URLs": a capitalised run of words, the way
+// vendors title a list. Mutex names, user names and GUIDs (digits, '_', '\\', '{') are not.
+bool IsTitleLike(std::string_view t) {
+  if (t.empty() || t.size() > 60 || !(t.front() >= 'A' && t.front() <= 'Z')) return false;
+  for (char c : t) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '&' ||
+              c == '(' || c == ')' || c == '/' || c == '\'' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -87,6 +100,11 @@ Status ReadIocText(LineReader& lines, const std::string& path, const ReadOptions
       previous_heading = false;
       continue;
     }
+    // "=======" / "-------" underline a heading: decoration, not a value.
+    if (t.size() >= 3 && t.find_first_not_of(t.front()) == std::string_view::npos &&
+        std::string_view("=-*_~#").find(t.front()) != std::string_view::npos) {
+      continue;
+    }
     // Markdown-style "# Hashes" headings.
     bool hash_heading = t.front() == '#' && (t.size() == 1 || t[1] == '#' || t[1] == ' ');
     std::string_view value = StripBullet(t);
@@ -132,7 +150,7 @@ Status ReadIocText(LineReader& lines, const std::string& path, const ReadOptions
     // After a heading only a line ending in ':' is another heading ("IOCs" then "Malicious
     // Documents:"); anything else there is a value of that section that is not an indicator.
     bool looks_heading = hash_heading || (blank_before && !previous_heading) || n == 1 ||
-                         (!heading.empty() && heading.back() == ':');
+                         (!heading.empty() && heading.back() == ':') || IsTitleLike(heading);
     if (looks_heading && heading.size() <= 160) {
       while (!heading.empty() && heading.back() == ':') heading.remove_suffix(1);
       section = std::string(Trim(heading));
