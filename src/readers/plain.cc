@@ -1,6 +1,7 @@
 // Plain lists: one value per line ("#" comment lines and trailing " # comments" ignored). The
 // file says nothing about who used the values: actor, source, role and marking come from
-// ReadOptions. A hash-list extension (.md5, .sha1, .sha256, .sha512) declares the type.
+// ReadOptions (the actor also from a vendor's "iocs_<actor>.txt" file name). A hash-list
+// extension (.md5, .sha1, .sha256, .sha512) declares the type.
 #include <optional>
 #include <string>
 
@@ -30,6 +31,13 @@ Status ReadPlain(LineReader& lines, const std::string& path, const ReadOptions& 
   source.name = options.source.empty() ? DefaultSourceName(path) : options.source;
   sink.OnSource(source);
   const std::optional<IndicatorType> declared = TypeFromExtension(path);
+  // A vendor's "iocs_<actor>.txt" / "<actor>-iocs.txt" names the actor; other list names
+  // ("feed-all-7d.txt", "samples.sha1") do not.
+  bool named_by_file = false;
+  const std::string file_actor = ActorFromReportFileName(path, &named_by_file);
+  const std::string actor = !options.actor.empty() ? options.actor
+                            : named_by_file        ? file_actor
+                                                   : std::string();
 
   std::string_view line;
   while (lines.Next(&line)) {
@@ -52,7 +60,7 @@ Status ReadPlain(LineReader& lines, const std::string& path, const ReadOptions& 
     }
     Observation o;
     o.indicator = std::move(indicator).value();
-    o.actor = options.actor;
+    o.actor = actor;
     o.role = ChooseRole(options.role, o.indicator.type, Role::kUnknown);
     o.source = source.name;
     o.tlp = options.tlp;
