@@ -41,5 +41,8 @@ void AddLookupCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddStatsCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddActorsCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddShareExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddReportCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddServeCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace cotenant::cli

@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
   AddStatsCommand(app, global, exit_code);
   AddActorsCommand(app, global, exit_code);
   AddExportCommand(app, global, exit_code);
+  AddShareExportCommand(app, global, exit_code);
+  AddReportCommand(app, global, exit_code);
+  AddServeCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -185,9 +185,13 @@ void AddMarkingDefinitions(std::vector<StixObject>& objects) {
       used.insert(o.tlp);
     }
   }
+  // Added to the collection with the first object that uses them.
+  Timestamp first = objects.empty() ? Timestamp::FromUnixSeconds(0) : objects.front().added;
+  for (const StixObject& o : objects) first = std::min(first, o.added);
   std::vector<StixObject> defs;
   for (Tlp t : used) {
     StixObject d = MarkingDefinition(t);
+    d.added = first;
     if (present.count(d.id) == 0) defs.push_back(std::move(d));
   }
   objects.insert(objects.begin(), defs.begin(), defs.end());
@@ -423,6 +427,12 @@ std::vector<StixObject> BuildStixObjects(const SharedView& view) {
     w.EndObject();
     o.json = w.Take();
     out.push_back(std::move(o));
+  }
+  // cotenant's identity joins the collection with the first object that refers to it.
+  if (out.size() > 1) {
+    Timestamp first = out[1].added;
+    for (size_t i = 1; i < out.size(); ++i) first = std::min(first, out[i].added);
+    out[0].added = first;
   }
   std::stable_sort(out.begin(), out.end(), [](const StixObject& a, const StixObject& b) {
     return a.added != b.added ? a.added < b.added : a.id < b.id;
