@@ -81,7 +81,8 @@ std::string DumpRejection(const Rejection& r) {
 std::string RecordingSink::Dump() const {
   // Grouped by kind (readers deliver in file order within each kind).
   std::string out;
-  for (const auto& s : sources) out += "source " + s.name + (s.url.empty() ? "" : " " + s.url) + "\n";
+  for (const auto& s : sources)
+    out += "source " + s.name + (s.url.empty() ? "" : " " + s.url) + "\n";
   for (const auto& a : actors) out += DumpActor(a) + "\n";
   for (const auto& o : observations) out += DumpObservation(o) + "\n";
   for (const auto& r : relationships) out += DumpRelationship(r) + "\n";

@@ -17,8 +17,9 @@ class RecordingSink : public IngestSink {
   void OnActor(ActorRecord&& a) override { actors.push_back(std::move(a)); }
   void OnRejection(Rejection&& r) override { rejections.push_back(std::move(r)); }
 
-  // One line per record, grouped by kind (file order within a kind), prefixed "source", "obs", "rel", "actor", "reject".
-  // Fields are "key=value" separated by " | "; empty and default fields are omitted.
+  // One line per record, grouped by kind (file order within a kind), prefixed "source", "obs",
+  // "rel", "actor", "reject". Fields are "key=value" separated by " | "; empty and default fields
+  // are omitted.
   std::string Dump() const;
 
   std::vector<Source> sources;

@@ -237,9 +237,9 @@ std::string DomainName::PublicSuffix() const {
   // testing, so examples and demo data are first-class indicators) and "onion" (RFC 7686: Tor
   // services, real C2 addresses). Each acts as a one-label public suffix.
   const size_t last_dot = ascii_.rfind('.');
-  const std::string_view tld =
-      last_dot == std::string::npos ? std::string_view(ascii_)
-                                    : std::string_view(ascii_).substr(last_dot + 1);
+  const std::string_view tld = last_dot == std::string::npos
+                                   ? std::string_view(ascii_)
+                                   : std::string_view(ascii_).substr(last_dot + 1);
   if (tld == "test" || tld == "example" || tld == "onion") return std::string(tld);
   return {};
 }
