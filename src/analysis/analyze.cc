@@ -60,7 +60,7 @@ double TimeFactor(TimeRelation t, int64_t gap_days) {
   return 1.0;
 }
 
-bool IntersectSorted(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b,
+bool IntersectSorted(std::span<const uint32_t> a, std::span<const uint32_t> b,
                      uint32_t* first = nullptr) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -101,7 +101,7 @@ void Merge(std::vector<Interval64>& v) {
 }
 
 // Smallest gap in seconds between an interval of `a` and one of `b` (0 when they overlap).
-int64_t MinGap(const std::vector<Interval64>& a, const std::vector<Interval64>& b) {
+int64_t MinGap(std::span<const Interval64> a, std::span<const Interval64> b) {
   int64_t best = std::numeric_limits<int64_t>::max();
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -128,6 +128,7 @@ struct SideScratch {
   bool all_moved = true;  // every resolution reaching the key came after one elsewhere
   bool role_proxy = false;
   bool role_compromised = false;
+  Tlp tlp = Tlp::kUnmarked;
   void Clear() {
     observed.clear();
     estimated.clear();
@@ -136,8 +137,23 @@ struct SideScratch {
     references.clear();
     any_direct = any_via = via_resolution = role_proxy = role_compromised = false;
     all_moved = true;
+    tlp = Tlp::kUnmarked;
   }
 };
+
+// One actor's side of one key, summarized once when the key is swept (keys held by 2..cap
+// actors only), so evaluating a pair never rescans postings.
+struct SideSummary {
+  uint32_t actor;
+  uint32_t intervals_begin, intervals_count;  // merged observed intervals
+  uint32_t sources_begin, sources_count;      // sorted unique ids in side_items_
+  uint32_t basis_begin, basis_count;
+  uint32_t references_begin, references_count;
+  uint8_t flags;
+  Tlp tlp;  // most restrictive marking of the side's observations and relationships
+};
+constexpr uint8_t kSideDirect = 1, kSideVia = 2, kSideViaResolution = 4, kSideAllMoved = 8,
+                  kSideProxy = 16, kSideCompromised = 32;
 
 class Engine {
  public:
@@ -150,16 +166,25 @@ class Engine {
   void SweepKeys();
   std::span<const Posting> Side(uint32_t key, uint32_t actor) const;
   void ScanSide(uint32_t key, uint32_t actor, SideScratch& s) const;
+  const SideSummary& Summary(uint32_t key, uint32_t actor) const;
+  std::span<const Interval64> Intervals(const SideSummary& s) const {
+    return {side_intervals_.data() + s.intervals_begin, s.intervals_count};
+  }
+  std::span<const uint32_t> Items(uint32_t begin, uint32_t count) const {
+    return {side_items_.data() + begin, count};
+  }
   int Listed(uint32_t key);
   std::vector<ListHit> ListHits(uint32_t key) const;
   // Numeric features of one shared key; with `ev`, also the text for the report.
+  // `names` (two vectors) collects the names as written, with `ev` only.
   ai::Item Evaluate(uint32_t a, uint32_t b, uint32_t key,
-                    const std::array<std::vector<uint32_t>, 2>* disputed, Evidence* ev);
+                    const std::array<std::vector<uint32_t>, 2>* disputed, Evidence* ev,
+                    std::vector<uint32_t>* names = nullptr);
   void FillSideText(uint32_t key, uint32_t actor, const SideScratch& s, EvidenceSide* out,
                     std::vector<uint32_t>* names);
   // Evaluates every key of a pair; returns the score.
   double EvaluatePair(uint32_t a, uint32_t b, std::span<const uint32_t> keys,
-                      std::vector<ai::Item>* items, std::vector<Evidence>* evidence);
+                      std::vector<ai::Item>* items, std::array<std::vector<uint32_t>, 2>* disputed);
   PairFinding Report(uint32_t a, uint32_t b, std::span<const uint32_t> keys);
   ActorSummary Summarize(uint32_t actor, const std::vector<uint32_t>& names) const;
 
@@ -173,6 +198,10 @@ class Engine {
   std::vector<uint8_t> keep_;       // observation passes the time filter
   std::vector<uint8_t> rel_moved_;  // resolution that came after one to another address
   std::vector<PairRecord> records_;
+  std::vector<SideSummary> sides_;
+  std::vector<uint32_t> key_side_begin_;  // first side of each enumerated key
+  std::vector<Interval64> side_intervals_;
+  std::vector<uint32_t> side_items_;
   std::vector<std::pair<uint32_t, uint32_t>> wide_;  // (actor, key) for keys above the cap
   std::vector<uint8_t> actor_filter_;
   int cap_ = 0;
@@ -332,7 +361,8 @@ void Engine::SweepKeys() {
   while (cap_ > 2 && cost(cap_) > opt_.pair_budget) --cap_;
   stats_.pair_cap = cap_;
 
-  // Enumerate (pair, key) records.
+  // Enumerate (pair, key) records and summarize each side of the enumerated keys.
+  key_side_begin_.assign(nkeys, 0);
   std::vector<uint32_t> actors;
   for (size_t k = 0; k < nkeys; ++k) {
     uint32_t count = key_actors_[k];
@@ -347,6 +377,30 @@ void Engine::SweepKeys() {
       ++stats_.widely_shared_keys;
       for (uint32_t a : actors) wide_.emplace_back(a, static_cast<uint32_t>(k));
       continue;
+    }
+    key_side_begin_[k] = static_cast<uint32_t>(sides_.size());
+    for (uint32_t a : actors) {
+      SideScratch& sc = scratch_[0];
+      ScanSide(static_cast<uint32_t>(k), a, sc);
+      SideSummary sum{};
+      sum.actor = a;
+      sum.intervals_begin = static_cast<uint32_t>(side_intervals_.size());
+      sum.intervals_count = static_cast<uint32_t>(sc.observed.size());
+      side_intervals_.insert(side_intervals_.end(), sc.observed.begin(), sc.observed.end());
+      auto put = [&](const std::vector<uint32_t>& v, uint32_t* begin, uint32_t* count) {
+        *begin = static_cast<uint32_t>(side_items_.size());
+        *count = static_cast<uint32_t>(v.size());
+        side_items_.insert(side_items_.end(), v.begin(), v.end());
+      };
+      put(sc.sources, &sum.sources_begin, &sum.sources_count);
+      put(sc.basis, &sum.basis_begin, &sum.basis_count);
+      put(sc.references, &sum.references_begin, &sum.references_count);
+      sum.flags = (sc.any_direct ? kSideDirect : 0) | (sc.any_via ? kSideVia : 0) |
+                  (sc.via_resolution ? kSideViaResolution : 0) |
+                  (sc.all_moved ? kSideAllMoved : 0) | (sc.role_proxy ? kSideProxy : 0) |
+                  (sc.role_compromised ? kSideCompromised : 0);
+      sum.tlp = sc.tlp;
+      sides_.push_back(sum);
     }
     for (size_t i = 0; i < actors.size(); ++i) {
       for (size_t j = i + 1; j < actors.size(); ++j) {
@@ -372,6 +426,13 @@ std::span<const Posting> Engine::Side(uint32_t key, uint32_t actor) const {
   auto hi =
       std::upper_bound(lo, end, actor, [](uint32_t a, const Posting& p) { return a < p.actor; });
   return {lo, static_cast<size_t>(hi - lo)};
+}
+
+const SideSummary& Engine::Summary(uint32_t key, uint32_t actor) const {
+  const SideSummary* begin = sides_.data() + key_side_begin_[key];
+  const SideSummary* end = begin + key_actors_[key];
+  return *std::lower_bound(begin, end, actor,
+                           [](const SideSummary& s, uint32_t a) { return s.actor < a; });
 }
 
 void Engine::ScanSide(uint32_t key, uint32_t actor, SideScratch& s) const {
@@ -400,6 +461,8 @@ void Engine::ScanSide(uint32_t key, uint32_t actor, SideScratch& s) const {
     s.sources.push_back(in_.obs_source()[o]);
     for (uint32_t item : in_.item_list(in_.obs_basis()[o])) s.basis.push_back(item);
     for (uint32_t item : in_.item_list(in_.obs_references()[o])) s.references.push_back(item);
+    s.tlp = MostRestrictive(s.tlp, in_.obs_tlp()[o]);
+    if (p.via != 0) s.tlp = MostRestrictive(s.tlp, rels[p.via - 1].tlp);
     Role role = in_.obs_role()[o];
     if (role == Role::kProxy) s.role_proxy = true;
     if (role == Role::kCompromised) s.role_compromised = true;
@@ -477,27 +540,28 @@ int Engine::Listed(uint32_t key) {
 }
 
 ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key,
-                          const std::array<std::vector<uint32_t>, 2>* disputed, Evidence* ev) {
+                          const std::array<std::vector<uint32_t>, 2>* disputed, Evidence* ev,
+                          std::vector<uint32_t>* names) {
   ai::Item item;
   item.key = key;
   item.kind = ai::CodeKind(keys_.codes[key]);
   item.actors = static_cast<int>(key_actors_[key]);
   item.sources = static_cast<int>(key_sources_[key]);
   item.spec = Specificity(item.actors, item.sources);
-  SideScratch& sa = scratch_[0];
-  SideScratch& sb = scratch_[1];
-  ScanSide(key, a, sa);
-  ScanSide(key, b, sb);
+  const SideSummary& sa = Summary(key, a);
+  const SideSummary& sb = Summary(key, b);
+  auto has = [](const SideSummary& s, uint8_t flag) { return (s.flags & flag) != 0; };
 
   // Level: how each side reached the key.
   item.level = ai::KeyLevel(item.kind);
-  bool a_via_only = sa.any_via && !sa.any_direct;
-  bool b_via_only = sb.any_via && !sb.any_direct;
-  item.via_resolution = sa.via_resolution || sb.via_resolution;
+  bool a_via_only = has(sa, kSideVia) && !has(sa, kSideDirect);
+  bool b_via_only = has(sb, kSideVia) && !has(sb, kSideDirect);
+  item.via_resolution = has(sa, kSideViaResolution) || has(sb, kSideViaResolution);
   item.both_via = a_via_only && b_via_only;
-  item.moved_here = item.both_via && sa.all_moved && sb.all_moved;
+  item.moved_here = item.both_via && has(sa, kSideAllMoved) && has(sb, kSideAllMoved);
   const bool ip = item.kind == ai::KeyKind::kIp4 || item.kind == ai::KeyKind::kIp6;
-  if (ip && ((sa.via_resolution && sb.any_direct) || (sb.via_resolution && sa.any_direct))) {
+  if (ip && ((has(sa, kSideViaResolution) && has(sb, kSideDirect)) ||
+             (has(sb, kSideViaResolution) && has(sa, kSideDirect)))) {
     // One actor's domain resolved to an address the other used: the DNS family agrees.
     item.level = EvidenceLevel::kPdnsLink;
   } else if (a_via_only || b_via_only) {
@@ -511,10 +575,10 @@ ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key,
   }
 
   // Time.
-  if (sa.observed.empty() || sb.observed.empty()) {
+  if (sa.intervals_count == 0 || sb.intervals_count == 0) {
     item.time = TimeRelation::kUnknown;
   } else {
-    int64_t gap = MinGap(sa.observed, sb.observed);
+    int64_t gap = MinGap(Intervals(sa), Intervals(sb));
     item.gap_days = gap / kDay;
     item.time = item.gap_days <= opt_.concurrent_days  ? TimeRelation::kConcurrent
                 : item.gap_days <= opt_.far_apart_days ? TimeRelation::kSequential
@@ -523,18 +587,22 @@ ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key,
 
   // Independence.
   uint32_t shared_item = 0;
-  if (IntersectSorted(sa.basis, sb.basis, &shared_item)) {
+  auto basis_a = Items(sa.basis_begin, sa.basis_count);
+  auto basis_b = Items(sb.basis_begin, sb.basis_count);
+  if (IntersectSorted(basis_a, basis_b, &shared_item)) {
     item.independence = ai::Independence::kSameBasis;
-  } else if (IntersectSorted(sa.references, sb.references, &shared_item)) {
+  } else if (IntersectSorted(Items(sa.references_begin, sa.references_count),
+                             Items(sb.references_begin, sb.references_count), &shared_item)) {
     item.independence = ai::Independence::kSameReference;
-  } else if (disputed != nullptr && IntersectSorted(sa.basis, (*disputed)[0]) &&
-             IntersectSorted(sb.basis, (*disputed)[1])) {
+  } else if (disputed != nullptr && IntersectSorted(basis_a, (*disputed)[0]) &&
+             IntersectSorted(basis_b, (*disputed)[1])) {
     item.independence = ai::Independence::kWithDisputedSample;
-  } else if (sa.sources.size() == 1 && sb.sources.size() == 1 && sa.sources == sb.sources) {
+  } else if (sa.sources_count == 1 && sb.sources_count == 1 &&
+             side_items_[sa.sources_begin] == side_items_[sb.sources_begin]) {
     item.independence = ai::Independence::kSameSource;
   }
-  item.role_proxy = sa.role_proxy || sb.role_proxy;
-  item.role_compromised = sa.role_compromised || sb.role_compromised;
+  item.role_proxy = has(sa, kSideProxy) || has(sb, kSideProxy);
+  item.role_compromised = has(sa, kSideCompromised) || has(sb, kSideCompromised);
   item.listed = Listed(key);
 
   // Weight.
@@ -608,9 +676,10 @@ ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key,
   } else if (item.independence == ai::Independence::kSameSource) {
     ev->weight_reasons.push_back("one source names both actors");
   }
-  std::vector<uint32_t> names_a, names_b;
-  FillSideText(key, a, sa, &ev->sides[0], &names_a);
-  FillSideText(key, b, sb, &ev->sides[1], &names_b);
+  ScanSide(key, a, scratch_[0]);
+  FillSideText(key, a, scratch_[0], &ev->sides[0], names);
+  ScanSide(key, b, scratch_[1]);
+  FillSideText(key, b, scratch_[1], &ev->sides[1], names + 1);
   // Reallocation signs: a different port or path on each side of one address or name.
   auto disjoint = [](const std::vector<std::string>& x, const std::vector<std::string>& y,
                      std::string_view prefix) {
@@ -706,28 +775,23 @@ void Engine::FillSideText(uint32_t key, uint32_t actor, const SideScratch& s, Ev
 }
 
 double Engine::EvaluatePair(uint32_t a, uint32_t b, std::span<const uint32_t> keys,
-                            std::vector<ai::Item>* items, std::vector<Evidence>* evidence) {
+                            std::vector<ai::Item>* items,
+                            std::array<std::vector<uint32_t>, 2>* disputed) {
   items->clear();
-  if (evidence != nullptr) evidence->clear();
-  std::array<std::vector<uint32_t>, 2> disputed;
+  for (auto& d : *disputed) d.clear();
   bool any_sample = false;
   for (uint32_t k : keys) {
-    if (ai::CodeKind(keys_.codes[k]) == ai::KeyKind::kHash) {
-      any_sample = true;
-      ScanSide(k, a, scratch_[0]);
-      ScanSide(k, b, scratch_[1]);
-      for (int side = 0; side < 2; ++side) {
-        disputed[side].insert(disputed[side].end(), scratch_[side].basis.begin(),
-                              scratch_[side].basis.end());
-      }
+    if (ai::CodeKind(keys_.codes[k]) != ai::KeyKind::kHash) continue;
+    any_sample = true;
+    for (int side = 0; side < 2; ++side) {
+      const SideSummary& sum = Summary(k, side == 0 ? a : b);
+      auto basis = Items(sum.basis_begin, sum.basis_count);
+      (*disputed)[side].insert((*disputed)[side].end(), basis.begin(), basis.end());
     }
   }
-  for (int side = 0; side < 2; ++side) SortUnique(disputed[side]);
-  for (uint32_t k : keys) {
-    Evidence* ev = nullptr;
-    if (evidence != nullptr) ev = &evidence->emplace_back();
-    items->push_back(Evaluate(a, b, k, any_sample ? &disputed : nullptr, ev));
-  }
+  for (auto& d : *disputed) SortUnique(d);
+  for (uint32_t k : keys)
+    items->push_back(Evaluate(a, b, k, any_sample ? disputed : nullptr, nullptr));
   // Subsumption: a value's coarser keys are implied by its exact key when both are shared.
   for (size_t i = 0; i < items->size(); ++i) {
     uint32_t v = keys_.key_value[(*items)[i].key];
@@ -766,18 +830,58 @@ ActorSummary Engine::Summarize(uint32_t actor, const std::vector<uint32_t>& name
 PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const uint32_t> keys) {
   PairFinding f;
   std::vector<ai::Item> items;
-  std::vector<Evidence> evidence;
-  f.score = EvaluatePair(a, b, keys, &items, &evidence);
+  std::array<std::vector<uint32_t>, 2> disputed;
+  f.score = EvaluatePair(a, b, keys, &items, &disputed);
+  const bool any_sample = !disputed[0].empty() || !disputed[1].empty();
+
+  // Full text for the strongest items (those shown); the rest only carry what the matrix needs.
+  std::vector<size_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    bool sx = items[x].subsumed_by >= 0, sy = items[y].subsumed_by >= 0;
+    if (sx != sy) return !sx;
+    return items[x].weight > items[y].weight;
+  });
+  std::vector<Evidence> evidence(items.size());
   std::vector<uint32_t> names[2];
-  // Names as the sources wrote them, from every posting of the pair's keys.
-  for (uint32_t k : keys) {
-    for (int side = 0; side < 2; ++side) {
-      for (const Posting& p : Side(k, side == 0 ? a : b)) {
-        if (in_.obs_name()[p.obs] != 0) names[side].push_back(in_.obs_name()[p.obs]);
+  std::array<std::vector<uint32_t>, 2> side_sources;
+  for (size_t rank = 0; rank < order.size(); ++rank) {
+    size_t i = order[rank];
+    Evidence& ev = evidence[i];
+    if (items[i].subsumed_by < 0) {
+      for (int side = 0; side < 2; ++side) {
+        const SideSummary& sum = Summary(items[i].key, side == 0 ? a : b);
+        auto src = Items(sum.sources_begin, sum.sources_count);
+        side_sources[side].insert(side_sources[side].end(), src.begin(), src.end());
+      }
+    }
+    if (rank < opt_.max_evidence) {
+      int subsumed_by = items[i].subsumed_by;
+      items[i] = Evaluate(a, b, items[i].key, any_sample ? &disputed : nullptr, &ev, names);
+      items[i].subsumed_by = subsumed_by;
+      continue;
+    }
+    const ai::Item& it = items[i];
+    ev.value = ai::KeyText(keys_, in_, it.key);
+    ev.level = it.level;
+    ev.family = std::string(ai::LevelFamily(it.level));
+    ev.time = it.time;
+    ev.gap_days = it.gap_days;
+    ev.actors_sharing = it.actors;
+    ev.sources_sharing = it.sources;
+    ev.specificity = it.spec;
+    ev.weight = it.weight;
+    ev.ach_weight = it.ach;
+    ev.independence = std::string(ai::IndependenceName(it.independence));
+    ev.tlp = MostRestrictive(Summary(it.key, a).tlp, Summary(it.key, b).tlp);
+    if (it.listed >= 0) {
+      for (const ListHit& hit : ListHits(it.key)) {
+        ev.listed.push_back(opt_.lists->lists()[hit.list].name);
       }
     }
   }
   for (auto& n : names) SortUnique(n);
+  for (auto& src : side_sources) SortUnique(src);
   f.actors[0] = Summarize(a, names[0]);
   f.actors[1] = Summarize(b, names[1]);
   for (size_t i = 0; i < items.size(); ++i) {
@@ -856,7 +960,7 @@ PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const uint32_t> key
   for (const auto& e : evidence) f.tlp = MostRestrictive(f.tlp, e.tlp);
 
   // Order: counted items by weight, then implied ones.
-  std::vector<size_t> order(evidence.size());
+  order.resize(evidence.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
     bool sx = !evidence[x].subsumed_by.empty(), sy = !evidence[y].subsumed_by.empty();
@@ -871,7 +975,7 @@ PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const uint32_t> key
     f.evidence.push_back(std::move(evidence[i]));
   }
   ai::AddPairItems(context, &f);
-  ai::Assess(ordered_items, &f);
+  ai::Assess(ordered_items, {side_sources[0].size(), side_sources[1].size()}, &f);
   // Keep the strongest value items and every pair-level item.
   if (f.evidence_total > opt_.max_evidence) {
     f.evidence.erase(f.evidence.begin() + static_cast<std::ptrdiff_t>(opt_.max_evidence),
@@ -909,6 +1013,7 @@ Result<AnalysisResult> Engine::Run() {
   std::vector<Candidate> candidates;
   std::vector<uint32_t> keys;
   std::vector<ai::Item> items;
+  std::array<std::vector<uint32_t>, 2> disputed;
   for (size_t i = 0; i < records_.size();) {
     size_t j = i;
     keys.clear();
@@ -918,7 +1023,7 @@ Result<AnalysisResult> Engine::Run() {
     }
     uint32_t a = static_cast<uint32_t>(records_[i].pair >> 32);
     uint32_t b = static_cast<uint32_t>(records_[i].pair & 0xffffffffu);
-    double score = EvaluatePair(a, b, keys, &items, nullptr);
+    double score = EvaluatePair(a, b, keys, &items, &disputed);
     candidates.push_back({records_[i].pair, i, j, score});
     i = j;
   }

@@ -494,13 +494,29 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
       amb = &b;
       other = &a;
     }
+    // A naming source that lists one group's own name as a synonym of the other says they are
+    // one group ("Glass Moth" listed under Copper Lantern while another source tracks it
+    // apart); an alias both merely share is weaker.
     std::set<std::string> a_names, shared_names;
+    std::string synonym_of;  // "<name>" listed by <source> for the other group
     for (const auto& alias : a.aliases) a_names.insert(NormalizeActorKey(alias.name));
     a_names.insert(NormalizeActorKey(a.name));
     for (const auto& alias : b.aliases) {
       if (a_names.count(NormalizeActorKey(alias.name))) shared_names.insert(alias.name);
     }
     if (a_names.count(NormalizeActorKey(b.name))) shared_names.insert(b.name);
+    for (const auto& alias : a.aliases) {
+      if (synonym_of.empty() && NormalizeActorKey(alias.name) == NormalizeActorKey(b.name) &&
+          NormalizeActorKey(a.name) != NormalizeActorKey(b.name)) {
+        synonym_of = "\"" + b.name + "\" is listed as a name of " + a.name + " by " + alias.source;
+      }
+    }
+    for (const auto& alias : b.aliases) {
+      if (synonym_of.empty() && NormalizeActorKey(alias.name) == NormalizeActorKey(a.name) &&
+          NormalizeActorKey(a.name) != NormalizeActorKey(b.name)) {
+        synonym_of = "\"" + a.name + "\" is listed as a name of " + b.name + " by " + alias.source;
+      }
+    }
     std::vector<ActorId> common_umbrellas;
     for (ActorId u : a.part_of) {
       if (ContainsId(b.part_of, u)) common_umbrellas.push_back(u);
@@ -512,6 +528,13 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
                          1.0);
       set(ev, H::kSameActor, Mark::kCC,
           "naming data lists \"" + amb->name + "\" as a name of " + other->name);
+      set(ev, H::kCollaboration, Mark::kI,
+          "naming data suggests one group, not two working together");
+      set(ev, H::kConflictingAttribution, Mark::kC, "naming sources disagree about this name");
+    } else if (!synonym_of.empty()) {
+      Evidence& ev =
+          add(EvidenceLevel::kNaming, synonym_of + ", while another source tracks it apart", 0.9);
+      set(ev, H::kSameActor, Mark::kCC, "a naming source treats the two names as one group");
       set(ev, H::kCollaboration, Mark::kI,
           "naming data suggests one group, not two working together");
       set(ev, H::kConflictingAttribution, Mark::kC, "naming sources disagree about this name");
@@ -651,7 +674,8 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
   }
 }
 
-void Assess(const std::vector<Item>& items, PairFinding* f) {
+void Assess(const std::vector<Item>& items, std::array<size_t, 2> sources_per_side,
+            PairFinding* f) {
   std::array<HypothesisAssessment, kHypothesisCount> h;
   struct Reason {
     double strength;
@@ -716,7 +740,6 @@ void Assess(const std::vector<Item>& items, PairFinding* f) {
 
   // Confidence: how good the evidence base is, separate from the likelihood.
   std::set<std::string> families;
-  std::set<std::string> sources[2];
   size_t counted = 0;
   bool all_estimated = true;
   for (const Evidence& ev : f->evidence) {
@@ -727,10 +750,8 @@ void Assess(const std::vector<Item>& items, PairFinding* f) {
     ++counted;
     if (ev.weight >= 0.05 && ev.listed.empty()) families.insert(ev.family);
     if (ev.time != TimeRelation::kUnknown) all_estimated = false;
-    for (int s = 0; s < 2; ++s)
-      sources[s].insert(ev.sides[s].sources.begin(), ev.sides[s].sources.end());
   }
-  size_t min_sources = std::min(sources[0].size(), sources[1].size());
+  size_t min_sources = std::min(sources_per_side[0], sources_per_side[1]);
   int points = 0;
   if (families.size() >= 2) ++points;
   if (families.size() >= 3) ++points;

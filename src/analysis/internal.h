@@ -65,7 +65,9 @@ void AddPairItems(const PairContext& context, PairFinding* finding);
 // Ranks the hypotheses, picks the leading one, and fills likelihood, confidence, summary.
 // `items` are the features of the first items.size() entries of finding->evidence (the value
 // items); the entries after them are pair-level items.
-void Assess(const std::vector<Item>& items, PairFinding* finding);
+// `sources_per_side`: distinct sources behind each side's counted items.
+void Assess(const std::vector<Item>& items, std::array<size_t, 2> sources_per_side,
+            PairFinding* finding);
 
 std::string NormalizeActorKey(std::string_view name);
 

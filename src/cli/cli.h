@@ -44,5 +44,7 @@ void AddExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddShareExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddReportCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 void AddServeCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddAnalyzeCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
+void AddExplainCommand(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 }  // namespace cotenant::cli

@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
   AddShareExportCommand(app, global, exit_code);
   AddReportCommand(app, global, exit_code);
   AddServeCommand(app, global, exit_code);
+  AddAnalyzeCommand(app, global, exit_code);
+  AddExplainCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

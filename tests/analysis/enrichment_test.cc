@@ -156,6 +156,94 @@ TEST(AsnDatabase, BadRowsNameTheLine) {
   EXPECT_NE(s.message().find("asn.csv:1"), std::string::npos) << s.message();
 }
 
+// A minimal MaxMind DB (format 2.0): an IPv4 tree mapping 198.51.100.0/24 to one ASN record.
+std::string TinyMaxMindDb() {
+  std::string data;
+  auto bytes = [](std::string& out, uint64_t v, int n) {
+    for (int i = n - 1; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  auto min_len = [](uint64_t v) {
+    int n = 0;
+    while (v >> (8 * n)) ++n;
+    return n;
+  };
+  auto utf8 = [&](std::string& out, std::string_view s) {
+    if (s.size() < 29) {
+      out.push_back(static_cast<char>(0x40 | s.size()));
+    } else {
+      out.push_back(static_cast<char>(0x40 | 29));
+      out.push_back(static_cast<char>(s.size() - 29));
+    }
+    out.append(s);
+  };
+  auto u16 = [&](std::string& out, uint64_t v) {
+    out.push_back(static_cast<char>(0xA0 | min_len(v)));
+    bytes(out, v, min_len(v));
+  };
+  auto u32 = [&](std::string& out, uint64_t v) {
+    out.push_back(static_cast<char>(0xC0 | min_len(v)));
+    bytes(out, v, min_len(v));
+  };
+  auto u64 = [&](std::string& out, uint64_t v) {
+    out.push_back(static_cast<char>(min_len(v)));
+    out.push_back(2);  // extended type 9
+    bytes(out, v, min_len(v));
+  };
+  data.push_back(static_cast<char>(0xE2));
+  utf8(data, "autonomous_system_number");
+  u32(data, 64500);
+  utf8(data, "autonomous_system_organization");
+  utf8(data, "Example VPS Hosting");
+
+  const uint32_t node_count = 24;
+  const uint32_t network = (198u << 24) | (51u << 16) | (100u << 8);
+  std::string tree;
+  for (uint32_t i = 0; i < node_count; ++i) {
+    int bit = (network >> (31 - i)) & 1;
+    uint64_t next = i + 1 < node_count ? i + 1 : node_count + 16;  // data at offset 0
+    uint64_t left = bit == 0 ? next : node_count;
+    uint64_t right = bit == 1 ? next : node_count;
+    bytes(tree, left, 3);
+    bytes(tree, right, 3);
+  }
+  std::string meta = "\xAB\xCD\xEFMaxMind.com";
+  meta.push_back(static_cast<char>(0xE0 | 9));
+  utf8(meta, "node_count");
+  u32(meta, node_count);
+  utf8(meta, "record_size");
+  u16(meta, 24);
+  utf8(meta, "ip_version");
+  u16(meta, 4);
+  utf8(meta, "database_type");
+  utf8(meta, "Test-ASN");
+  utf8(meta, "languages");
+  meta.push_back(0);  // array of 0
+  meta.push_back(4);  // extended type 11
+  utf8(meta, "binary_format_major_version");
+  u16(meta, 2);
+  utf8(meta, "binary_format_minor_version");
+  u16(meta, 0);
+  utf8(meta, "build_epoch");
+  u64(meta, 1700000000);
+  utf8(meta, "description");
+  meta.push_back(static_cast<char>(0xE0));
+  return tree + std::string(16, '\0') + data + meta;
+}
+
+TEST(AsnDatabase, MaxMindDatabase) {
+  std::string path = ::testing::TempDir() + "/tiny-asn.mmdb";
+  std::ofstream(path, std::ios::binary) << TinyMaxMindDb();
+  AsnDatabase db;
+  Status s = db.Load(path);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto info = db.Lookup(Ip("198.51.100.7"));
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->asn, 64500u);
+  EXPECT_EQ(info->organization, "Example VPS Hosting");
+  EXPECT_FALSE(db.Lookup(Ip("198.51.101.7")).has_value());
+  EXPECT_FALSE(db.Lookup(Ip("10.0.0.1")).has_value());
+}
+
 TEST(AsnDatabase, NonMaxMindFileIsAnError) {
   std::string path = ::testing::TempDir() + "/not.mmdb";
   std::ofstream(path) << "not a database";

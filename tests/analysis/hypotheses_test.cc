@@ -277,3 +277,40 @@ TEST(Hypotheses, PublicResolverIsServiceProviderAndWeak) {
 
 }  // namespace
 }  // namespace cotenant::testing
+
+namespace cotenant::testing {
+namespace {
+
+TEST(Hypotheses, GroupWhoseNameAnotherSourceListsAsASynonymIsSameActor) {
+  InputBuilder b;
+  ActorInfo copper;
+  copper.id = 1;
+  copper.name = "Copper Lantern";
+  copper.aliases = {{"Copper Lantern", "misp-galaxy:threat-actor", std::nullopt},
+                    {"Glass Moth", "misp-galaxy:threat-actor", std::nullopt}};
+  ActorInfo moth;
+  moth.id = 2;
+  moth.name = "Glass Moth";
+  moth.external_ids = {"G9001"};
+  moth.aliases = {{"Glass Moth", "misp-galaxy:mitre-intrusion-set", std::nullopt}};
+  uint32_t c = b.Actor(copper);
+  uint32_t m = b.Actor(moth);
+  b.Add(c, IndicatorType::kIpv4, "203.0.113.45", "vendor-a", "2025-03-03", "2025-03-09");
+  b.Add(m, IndicatorType::kIpv4, "203.0.113.46", "maltrail", "2025-04-01", "", {}, {}, true);
+  auto r = Analyze(b.in, {});
+  ASSERT_TRUE(r.ok());
+  const PairFinding* p = FindPair(*r, "Copper Lantern", "Glass Moth");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->leading, Hypothesis::kSameActor) << Describe(*p);
+  bool naming = false;
+  for (const auto& e : p->evidence) {
+    if (e.level == EvidenceLevel::kNaming) {
+      naming = true;
+      EXPECT_NE(e.value.find("misp-galaxy:threat-actor"), std::string::npos) << e.value;
+    }
+  }
+  EXPECT_TRUE(naming);
+}
+
+}  // namespace
+}  // namespace cotenant::testing
