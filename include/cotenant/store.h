@@ -298,6 +298,8 @@ class Store {
   virtual Status SetAliasOverrides(std::string_view text, std::string_view origin) = 0;
   virtual Result<std::string> AliasOverrides() = 0;
   virtual Result<NameResolution> ResolveName(std::string_view name) = 0;
+  // Every name the naming data lists that is ambiguous, resolved (sorted by name).
+  virtual Result<std::vector<NameResolution>> AmbiguousNames() = 0;
   virtual Result<std::vector<ActorInfo>> ListActors() = 0;
   virtual Result<std::optional<ActorInfo>> GetActor(ActorId id) = 0;
   virtual Result<std::vector<ActorNameInfo>> ListActorNames() = 0;

@@ -30,6 +30,7 @@ struct ActorsFlags {
   std::string name;
   std::string overrides;
   bool all = false;
+  bool ambiguous = false;
 };
 
 std::string AliasText(const ActorAlias& a) {
@@ -182,6 +183,45 @@ int ListNames(Store& store, const GlobalOptions& global, bool all) {
   return kExitOk;
 }
 
+int ListAmbiguous(Store& store, const GlobalOptions& global) {
+  auto names = store.AmbiguousNames();
+  auto actors = store.ListActors();
+  if (!names.ok() || !actors.ok()) {
+    std::cerr << "cotenant actors: " << (!names.ok() ? names.status() : actors.status()).ToString()
+              << "\n";
+    return kExitFailure;
+  }
+  std::map<ActorId, std::string> name_of;
+  for (const auto& a : *actors) name_of[a.id] = a.name;
+  auto candidates = [&](const NameResolution& r) {
+    std::vector<std::string> out;
+    for (ActorId id : r.candidates) out.push_back(name_of.count(id) ? name_of[id] : "?");
+    return out;
+  };
+  if (global.json) {
+    JsonWriter j;
+    j.BeginObject().Key("ambiguous_names").BeginArray();
+    for (const auto& r : *names) {
+      j.BeginObject()
+          .Member("name", r.name)
+          .Member("actor_id", r.actor_id)
+          .StringArray("claimed_by", candidates(r))
+          .Member("reason", r.reason)
+          .EndObject();
+    }
+    j.EndArray().EndObject();
+    std::cout << j.str() << "\n";
+    return kExitOk;
+  }
+  std::cout << names->size() << " ambiguous names in the naming data:\n";
+  for (const auto& r : *names) {
+    std::string claimed;
+    for (const auto& c : candidates(r)) claimed += (claimed.empty() ? "" : ", ") + c;
+    std::cout << fmt::format("  {:<32} claimed by: {}\n", r.name, claimed);
+  }
+  return kExitOk;
+}
+
 int Run(const GlobalOptions& global, const ActorsFlags& flags) {
   const bool write = !flags.overrides.empty();
   auto store = OpenSqliteStore(global.db_path, {.read_only = !write});
@@ -212,6 +252,7 @@ int Run(const GlobalOptions& global, const ActorsFlags& flags) {
     }
   }
   if (!flags.name.empty()) return ShowName(**store, global, flags.name);
+  if (flags.ambiguous) return ListAmbiguous(**store, global);
   return ListNames(**store, global, flags.all);
 }
 
@@ -225,11 +266,14 @@ void AddActorsCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--overrides", flags->overrides,
                   "replace the alias overrides with this file and re-resolve (see docs/store.md)");
   cmd->add_flag("--all", flags->all, "list every actor, not only those observations name");
+  cmd->add_flag("--ambiguous", flags->ambiguous,
+                "list every ambiguous name in the naming data and the groups claiming it");
   cmd->footer(
       "Overrides file lines: `NAME = CANONICAL`, `split: NAME`, `part-of: MEMBER -> UMBRELLA`.\n"
       "Examples:\n"
       "  cotenant actors                      # actors the observations name, with counts\n"
       "  cotenant actors 'Fancy Bear'\n"
+      "  cotenant actors --ambiguous\n"
       "  cotenant actors --overrides my-aliases.txt\n"
       "  cotenant --json actors 'Grizzly Steppe'");
   cmd->callback([&global, &exit_code, flags] { exit_code = Run(global, *flags); });

@@ -195,13 +195,17 @@ AliasRegistry AliasRegistry::Build(std::vector<NamingRecord> records,
     uf.AddSource(i, records[i].source);
     preferred[i] = NormalizeActorName(StripAttackSuffix(records[i].name));
     attack[i] = AttackGroupId(records[i].name, records[i].external_id);
+    // MISP threat-actor clusters list the ATT&CK id among their synonyms ("G0045").
+    for (const auto& a : records[i].aliases) {
+      if (attack[i].empty() && IsAttackId(Trim(a))) attack[i] = std::string(Trim(a));
+    }
   }
-  // 1. Same ATT&CK id.
+  // 1. Same ATT&CK id (guarded too: MISP lists G0013 under both APT30 and Naikon).
   std::map<std::string, size_t> first_by_attack;
   for (size_t i = 0; i < n; ++i) {
     if (attack[i].empty()) continue;
     auto [it, inserted] = first_by_attack.emplace(attack[i], i);
-    if (!inserted) uf.Union(it->second, i, /*guarded=*/false);
+    if (!inserted) uf.Union(it->second, i, /*guarded=*/true);
   }
   // 2. Same preferred name (across sources).
   std::map<std::string, size_t> first_by_name;
@@ -297,7 +301,7 @@ AliasRegistry AliasRegistry::Build(std::vector<NamingRecord> records,
           return;
         }
       }
-      list.push_back({group_of[i], pref, r.source});
+      list.push_back({std::string(StripAttackSuffix(Trim(nm))), group_of[i], pref, r.source});
     };
     claim(r.name, true);
     for (const auto& a : r.aliases) claim(a, false);
@@ -353,6 +357,17 @@ AliasRegistry AliasRegistry::Build(std::vector<NamingRecord> records,
     }
   }
   return reg;
+}
+
+std::vector<std::string> AliasRegistry::AmbiguousNames() const {
+  std::vector<std::string> out;
+  for (const auto& [normalized, claims] : claims_) {
+    if (claims.size() < 2) continue;
+    RegistryResolution r = ResolveNormalized(claims.front().name, normalized, 0, true);
+    if (r.kind == ActorKind::kAmbiguous) out.push_back(claims.front().name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 bool AliasRegistry::IsUmbrellaOf(size_t umbrella, size_t member) const {

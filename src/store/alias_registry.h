@@ -4,7 +4,8 @@
 //
 // Rules (docs/store.md, "Actor names", is the user-facing version):
 // - Names compare by NormalizeActorName ("APT 28" == "apt-28" == "APT28").
-// - Records of different naming sources are one group when they share an ATT&CK id (G0007),
+// - Records of different naming sources are one group when they share an ATT&CK id (G0007, also
+//   when a MISP cluster lists it among its synonyms),
 //   when their preferred names are equal, or when each lists the other's preferred name (and
 //   that name is unique within the other source). A one-way listing is not enough: umbrella
 //   clusters list their sub-clusters' names. Two records of the same source are never merged
@@ -101,9 +102,13 @@ class AliasRegistry {
   const std::vector<std::string>& warnings() const { return warnings_; }
 
   RegistryResolution Resolve(std::string_view name) const;
+  // Every name the naming data lists that resolves as ambiguous (one spelling per normalized
+  // name), sorted.
+  std::vector<std::string> AmbiguousNames() const;
 
  private:
   struct Claim {
+    std::string name;  // as the source spelled it
     size_t group;
     bool preferred;  // the name is a record's preferred name (not only an alias)
     std::string source;

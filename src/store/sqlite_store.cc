@@ -135,6 +135,7 @@ class SqliteStore : public Store {
   Status SetAliasOverrides(std::string_view text, std::string_view origin) override;
   Result<std::string> AliasOverrides() override;
   Result<NameResolution> ResolveName(std::string_view name) override;
+  Result<std::vector<NameResolution>> AmbiguousNames() override;
   Result<std::vector<ActorInfo>> ListActors() override;
   Result<std::optional<ActorInfo>> GetActor(ActorId id) override;
   Result<std::vector<ActorNameInfo>> ListActorNames() override;
@@ -1075,6 +1076,16 @@ Result<NameResolution> SqliteStore::ResolveName(std::string_view name) {
   for (size_t g : r.candidates) {
     COTENANT_ASSIGN_OR_RETURN(ActorId id, FindActorIdByKey(reg->groups()[g].key));
     if (id != 0) out.candidates.push_back(id);
+  }
+  return out;
+}
+
+Result<std::vector<NameResolution>> SqliteStore::AmbiguousNames() {
+  COTENANT_ASSIGN_OR_RETURN(const AliasRegistry* reg, Registry());
+  std::vector<NameResolution> out;
+  for (const auto& name : reg->AmbiguousNames()) {
+    COTENANT_ASSIGN_OR_RETURN(NameResolution r, ResolveName(name));
+    out.push_back(std::move(r));
   }
   return out;
 }
