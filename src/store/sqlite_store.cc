@@ -222,7 +222,7 @@ class SqliteIngestBatch : public IngestBatch {
   void Reject(const Location& at, std::string reason, std::string_view text);
   Status Flush();
 
-  static constexpr size_t kFlushSize = 1 << 16;
+  static constexpr size_t kFlushSize = 1 << 14;
 
   SqliteStore& store_;
   IngestId id_;
