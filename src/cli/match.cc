@@ -1,4 +1,5 @@
 // `cotenant match` (sensor logs against indicators) and `cotenant snapshot` (compile, inspect).
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -161,7 +162,24 @@ int RunMatch(MatchFlags& f, const GlobalOptions& global) {
   options.follow = f.follow;
   options.should_stop = [] { return g_stop != 0; };
   // Reloads happen between chunks: every line is matched by exactly one snapshot.
+  // From the store, a followed match also reloads when the store gains an ingest.
+  const bool from_store = f.snapshot_path.empty() && f.source.indicator_files.empty();
+  int64_t store_version = 0;
+  if (from_store) {
+    auto v = StoreVersion(f.source.db_path);
+    if (v.ok()) store_version = *v;
+  }
+  auto last_check = std::chrono::steady_clock::now();
   options.snapshot = [&]() -> std::shared_ptr<const MatchSnapshot> {
+    if (from_store && f.follow &&
+        std::chrono::steady_clock::now() - last_check > std::chrono::seconds(5)) {
+      last_check = std::chrono::steady_clock::now();
+      auto v = StoreVersion(f.source.db_path);
+      if (v.ok() && *v != store_version) {
+        store_version = *v;
+        g_reload = 1;
+      }
+    }
     if (g_reload != 0) {
       g_reload = 0;
       auto next = LoadSnapshot(f, global);
@@ -224,13 +242,14 @@ void AddMatchCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--threads", flags->threads, "worker threads (default: one per core)");
   cmd->add_option("logs", flags->logs, "log files, directories, .gz/.zst files, or - for stdin");
   cmd->footer(
+      "Indicators: --snapshot FILE, or --indicators FEED (repeatable), or else the store (--db).\n"
       "Exit status: 0 no alert, 3 alerts written, 1 an input or the indicators could not be read, "
-      "2 usage error. SIGHUP reloads the snapshot (or rebuilds it from the feeds) between chunks.");
+      "2 usage error. SIGHUP reloads the snapshot (or rebuilds it) between chunks; with --follow "
+      "on the store, a new ingest does too.");
   cmd->callback([flags, &global, &exit_code] {
+    // Neither a snapshot nor feeds: the indicators of the store (--db).
     if (flags->snapshot_path.empty() && flags->source.indicator_files.empty()) {
-      std::fprintf(stderr, "cotenant match: give --snapshot FILE or --indicators FEED...\n");
-      exit_code = kExitUsage;
-      return;
+      flags->source.db_path = global.db_path;
     }
     exit_code = RunMatch(*flags, global);
   });
@@ -245,16 +264,20 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   CLI::App* build =
       cmd->add_subcommand("build", "Compile indicators into a snapshot file (loads with mmap)");
   build->add_option("-o,--output", *output, "snapshot file to write")->required();
-  build->add_option("--indicators", source->indicator_files, "feed files (any reader format)")
+  build
+      ->add_option("--indicators", source->indicator_files,
+                   "feed files (any reader format); default: the store (--db)")
       ->allow_extra_args(false)
-      ->delimiter(',')
-      ->required();
-  build->add_option("--allow", source->allow_files, "allowlist files")->allow_extra_args(false)->delimiter(',');
+      ->delimiter(',');
+  build->add_option("--allow", source->allow_files, "allowlist files")
+      ->allow_extra_args(false)
+      ->delimiter(',');
   build->add_option("--actor", source->actor, "actor for feeds that name none");
   build->add_option("--source", source->source, "source name for the feeds");
   build->add_option("--ttl", *ttl, "records expire DAYS after their last_seen");
   build->callback([source, output, ttl, &global, &exit_code] {
     if (*ttl >= 0) source->ttl_days = *ttl;
+    if (source->indicator_files.empty()) source->db_path = global.db_path;
     BuildReport report;
     auto snap = BuildSnapshot(*source, &report);
     PrintReport(report, global);
@@ -416,9 +439,7 @@ void AddExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
         "What each export cannot express is printed to stderr and listed in docs/match.md.");
     sub->callback([flags, zeek, &global, &exit_code] {
       if (flags->snapshot_path.empty() && flags->source.indicator_files.empty()) {
-        std::fprintf(stderr, "cotenant export: give --snapshot FILE or --indicators FEED...\n");
-        exit_code = kExitUsage;
-        return;
+        flags->source.db_path = global.db_path;
       }
       exit_code = RunExport(*flags, zeek, global);
     });

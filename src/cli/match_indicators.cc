@@ -4,9 +4,11 @@
 
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "cotenant/indicator.h"
 #include "cotenant/reader.h"
+#include "cotenant/store.h"
 
 namespace cotenant::cli {
 
@@ -130,14 +132,71 @@ Status AddAllowFile(MatchSnapshotBuilder& builder, const std::string& path, Buil
   return Status::Ok();
 }
 
+Status AddFromStore(MatchSnapshotBuilder& builder, const SnapshotSource& source,
+                    BuildReport* report) {
+  StoreOptions options;
+  options.read_only = true;
+  COTENANT_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(source.db_path, options));
+  COTENANT_ASSIGN_OR_RETURN(std::vector<ActorInfo> actors, store->ListActors());
+  COTENANT_ASSIGN_OR_RETURN(std::vector<SourceInfo> sources, store->ListSources());
+  std::unordered_map<ActorId, std::string> actor_names;
+  for (auto& a : actors) actor_names[a.id] = std::move(a.name);
+  std::unordered_map<SourceId, std::string> source_names;
+  for (auto& s : sources) source_names[s.id] = std::move(s.source.name);
+  ObservationQuery query;
+  query.order = ObservationOrder::kStorage;
+  MatchRecord r;
+  return store->ScanObservations(query, [&](std::span<const ObservationRow> rows) -> Status {
+    for (const ObservationRow& row : rows) {
+      if (!IsMatchableType(row.type)) {
+        ++report->unmatchable;
+        continue;
+      }
+      r.indicator = Indicator{row.type, std::string(row.value), std::string(row.value)};
+      r.actors.clear();
+      if (row.actor_id != 0) {
+        auto it = actor_names.find(row.actor_id);
+        r.actors.push_back(it != actor_names.end() ? it->second : std::string(row.actor_name));
+      }
+      r.roles.assign(1, row.role);
+      r.sources.clear();
+      if (auto it = source_names.find(row.source_id); it != source_names.end())
+        r.sources.push_back(it->second);
+      r.confidence = row.confidence;
+      r.tlp = row.tlp;
+      r.valid_from.reset();
+      r.valid_until = ExpiryOf(row.last_seen, source.ttl_days);
+      if (Status s = builder.Add(r); !s.ok()) {
+        ++report->rejected;
+        Note(report,
+             source.db_path + ": observation " + std::to_string(row.id) + ": " + s.message());
+        continue;
+      }
+      ++report->records;
+    }
+    return Status::Ok();
+  });
+}
+
 }  // namespace
+
+Result<int64_t> StoreVersion(const std::string& db_path) {
+  StoreOptions options;
+  options.read_only = true;
+  COTENANT_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore(db_path, options));
+  return store->LastIngestId();
+}
 
 Result<MatchSnapshot> BuildSnapshot(const SnapshotSource& source, BuildReport* report) {
   BuildReport local;
   if (report == nullptr) report = &local;
   MatchSnapshotBuilder builder;
   if (source.indicator_files.empty()) {
-    return InvalidArgument("no indicators: give --indicators FEED... or --snapshot FILE");
+    if (source.db_path.empty()) {
+      return InvalidArgument(
+          "no indicators: give --indicators FEED, --snapshot FILE or a store (--db)");
+    }
+    COTENANT_RETURN_IF_ERROR(AddFromStore(builder, source, report));
   }
   BuilderSink sink(builder, source, report);
   for (const auto& path : source.indicator_files) {

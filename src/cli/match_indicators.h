@@ -14,8 +14,8 @@ namespace cotenant::cli {
 
 struct SnapshotSource {
   std::vector<std::string> indicator_files;  // feeds; empty = the store at db_path
-  std::string db_path;
-  std::vector<std::string> allow_files;  // one value per line, or a MISP warninglist list.json
+  std::string db_path;                       // the store (read-only), when no feeds are given
+  std::vector<std::string> allow_files;      // one value per line, or a MISP warninglist list.json
   // Records are valid from their first_seen... only when asked; by default an indicator never
   // expires. With ttl_days, a record whose source gave last_seen expires ttl_days after it.
   std::optional<int> ttl_days;
@@ -31,6 +31,11 @@ struct BuildReport {
   std::vector<std::string> messages;  // the first problems, explained
 };
 
+// From the feeds when indicator_files is set, else from every observation in the store
+// (actors by their resolved canonical names, sources by name).
 Result<MatchSnapshot> BuildSnapshot(const SnapshotSource& source, BuildReport* report);
+
+// The id of the store's last committed ingest (to notice that the store changed).
+Result<int64_t> StoreVersion(const std::string& db_path);
 
 }  // namespace cotenant::cli

@@ -69,7 +69,10 @@ TEST_F(MatchCli, ExitStatusAndAlerts) {
   EXPECT_TRUE(quiet.out.empty());
 
   EXPECT_EQ(Cotenant("match --indicators " + P("feed.txt") + " " + P("missing.log")).status, 1);
-  EXPECT_EQ(Cotenant("match " + logs + "/conn.log").status, 2);
+  EXPECT_EQ(
+      Cotenant("match --snapshot x.ctsnap --indicators " + P("feed.txt") + " " + logs + "/conn.log")
+          .status,
+      2);  // one source of indicators at a time
   EXPECT_EQ(Cotenant("match --indicators " + P("feed.txt") + " --format nope x").status, 2);
 }
 
@@ -85,6 +88,26 @@ TEST_F(MatchCli, SnapshotBuildInfoAndMatchFromStdin) {
   EXPECT_NE(piped.out.find("\"file\":\"-\""), std::string::npos);
   std::ofstream(P("bad.ctsnap")) << "not a snapshot";
   EXPECT_EQ(Cotenant("match --snapshot " + P("bad.ctsnap") + " " + eve).status, 1);
+}
+
+TEST_F(MatchCli, FromTheStore) {
+  std::string db = P("store.db");
+  ASSERT_EQ(Cotenant("--db " + db +
+                     " ingest --format plain --actor APT-S --source team --role c2 --tlp amber " +
+                     P("feed.txt"))
+                .status,
+            0);
+  std::string logs = cotenant::testing::SourcePath("tests/golden/match/logs");
+  CliRun r = Cotenant("--db " + db + " match " + logs + "/dns.log");
+  EXPECT_EQ(r.status, 3);
+  EXPECT_NE(r.out.find("\"indicator\":\"higan.org\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"roles\":[\"c2\"]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"tlp\":\"amber\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"sources\":[\"team\"]"), std::string::npos) << r.out;
+  ASSERT_EQ(Cotenant("--db " + db + " snapshot build -o " + P("from-store.ctsnap")).status, 0);
+  CliRun info = Cotenant("--json snapshot info " + P("from-store.ctsnap"));
+  EXPECT_NE(info.out.find("\"indicators\":3"), std::string::npos) << info.out;
+  EXPECT_EQ(Cotenant("--db " + P("absent.db") + " match " + logs + "/dns.log").status, 1);
 }
 
 TEST_F(MatchCli, Exports) {
