@@ -162,6 +162,14 @@ void AddAnalyzeCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
                   "state file remembering the last analysis (default: the --db path + "
                   "\".analysis.json\")");
   cmd->add_flag("--no-state", f->no_state, "neither read nor write the state (no new links)");
+  cmd->footer(
+      "Examples:\n"
+      "  cotenant analyze --warninglists demo/lists/warninglists --asn demo/lists/asn.csv\n"
+      "  cotenant --json analyze -o analysis.json --markdown analysis.md --limit 0\n"
+      "  cotenant analyze --actor 'Copper Lantern' --since 2025-01-01 --min-score 40\n"
+      "Pairs that are new or whose leading hypothesis changed since the last full run are listed "
+      "as new links (state in --state).\n"
+      "Exit codes: 0 success, 1 the store or an enrichment file could not be read, 2 usage error.");
   cmd->callback([f, &global, &exit_code] {
     Loaded loaded;
     int rc = Load("analyze", global, *f, f->actors, &loaded);
@@ -233,6 +241,11 @@ void AddExplainCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("actor_b", f->b, "second actor (name or alias)")->required();
   cmd->add_option("--max-evidence", f->max_evidence, "value items shown")->capture_default_str();
   AddSharedFlags(cmd, *f);
+  cmd->footer(
+      "Example:\n"
+      "  cotenant explain 'Copper Lantern' 'Velvet Hornet' --warninglists demo/lists/warninglists\n"
+      "Exit codes: 0 success, 1 an actor is unknown or the store could not be read, 2 usage "
+      "error.");
   cmd->callback([f, &global, &exit_code] {
     Loaded loaded;
     int rc = Load("explain", global, *f, {f->a, f->b}, &loaded);

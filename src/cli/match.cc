@@ -243,6 +243,11 @@ void AddMatchCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("logs", flags->logs, "log files, directories, .gz/.zst files, or - for stdin");
   cmd->footer(
       "Indicators: --snapshot FILE, or --indicators FEED (repeatable), or else the store (--db).\n"
+      "Examples:\n"
+      "  cotenant match --summary conn.log dns.log.gz eve.json > alerts.ndjson\n"
+      "  cotenant snapshot build -o intel.snap && cotenant match --snapshot intel.snap --follow "
+      "/opt/zeek/logs/current/conn.log\n"
+      "  zcat eve.json.gz | cotenant match --indicators c2-ips.txt -\n"
       "Exit status: 0 no alert, 3 alerts written, 1 an input or the indicators could not be read, "
       "2 usage error. SIGHUP reloads the snapshot (or rebuilds it) between chunks; with --follow "
       "on the store, a new ingest does too.");
@@ -275,6 +280,13 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   build->add_option("--actor", source->actor, "actor for feeds that name none");
   build->add_option("--source", source->source, "source name for the feeds");
   build->add_option("--ttl", *ttl, "records expire DAYS after their last_seen");
+  build->footer(
+      "Examples:\n"
+      "  cotenant snapshot build -o intel.snap              # every indicator in the store\n"
+      "  cotenant snapshot build -o intel.snap --indicators c2.txt --actor 'Copper Lantern' "
+      "--ttl 90\n"
+      "Exit codes: 0 success, 1 the indicators could not be read or the file written, 2 usage "
+      "error.");
   build->callback([source, output, ttl, &global, &exit_code] {
     if (*ttl >= 0) source->ttl_days = *ttl;
     if (source->indicator_files.empty()) source->db_path = global.db_path;
@@ -302,6 +314,7 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto path = std::make_shared<std::string>();
   CLI::App* info = cmd->add_subcommand("info", "Show what a snapshot file holds");
   info->add_option("file", *path, "snapshot file")->required();
+  info->footer("Example:\n  cotenant --json snapshot info intel.snap");
   info->callback([path, &global, &exit_code] {
     auto snap = MatchSnapshot::Load(*path);
     if (!snap.ok()) {
@@ -435,8 +448,10 @@ void AddExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
           ->capture_default_str();
       sub->add_option("--first-sid", flags->first_sid, "first rule SID")->capture_default_str();
     }
-    sub->footer(
-        "What each export cannot express is printed to stderr and listed in docs/match.md.");
+    sub->footer(std::string("What each export cannot express is printed to stderr and listed in "
+                            "docs/match.md.\nExample:\n  ") +
+                (zeek ? "cotenant export zeek-intel -o /opt/zeek/share/intel/cotenant.intel"
+                      : "cotenant export suricata -o /etc/suricata/cotenant/ --first-sid 9100000"));
     sub->callback([flags, zeek, &global, &exit_code] {
       if (flags->snapshot_path.empty() && flags->source.indicator_files.empty()) {
         flags->source.db_path = global.db_path;

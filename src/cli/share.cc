@@ -36,7 +36,7 @@ void AddPolicyFlags(CLI::App* cmd, PolicyFlags& flags, bool clearance_required) 
   cmd->add_option("--naming-tlp", flags.naming_as,
                   "level at which naming data (aliases, external ids) is handled")
       ->capture_default_str();
-  cmd->add_option("--lists", flags.lists_dir,
+  cmd->add_option("--warninglists,--lists", flags.lists_dir,
                   "MISP warninglists directory for the analysis (built-in facts always apply)");
   cmd->add_option("--asn", flags.asn_path, "IP-to-ASN data for the analysis (CSV or .mmdb)");
 }
@@ -111,13 +111,21 @@ void AddShareExportCommand(CLI::App& app, GlobalOptions& global, int& exit_code)
   cmd->add_option("--naming-tlp", flags->policy.naming_as,
                   "level at which naming data (aliases, external ids) is handled")
       ->capture_default_str();
-  cmd->add_option("--lists", flags->policy.lists_dir,
+  cmd->add_option("--warninglists,--lists", flags->policy.lists_dir,
                   "MISP warninglists directory for the analysis (built-in facts always apply)");
-  cmd->add_option("--asn", flags->policy.asn_path, "IP-to-ASN data for the analysis (CSV or .mmdb)");
+  cmd->add_option("--asn", flags->policy.asn_path,
+                  "IP-to-ASN data for the analysis (CSV or .mmdb)");
   cmd->add_option("-o,--output", flags->output,
                   "output file for --format (default: standard output)");
   cmd->add_option("--only", flags->only, "indicators or findings")
       ->check(CLI::IsMember({"indicators", "findings"}));
+  cmd->footer(
+      "Examples:\n"
+      "  cotenant export --format stix --tlp green -o partners.json   # STIX 2.1 bundle\n"
+      "  cotenant export --format misp --tlp amber --only findings -o event.json\n"
+      "  cotenant export zeek-intel -o cotenant.intel\n"
+      "A finding takes the most restrictive marking of its evidence; nothing above --tlp is "
+      "written.");
   cmd->callback([cmd, flags, &global, &exit_code] {
     if (!cmd->get_subcommands().empty()) return;  // a sensor export ran
     if (flags->format.empty()) {
@@ -166,6 +174,11 @@ void AddReportCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
       "report", "write one self-contained HTML report (graph, pairs, ACH matrix, evidence)");
   cmd->add_option("-o,--output", flags->output, "the HTML file to write")->required();
   AddPolicyFlags(cmd, flags->policy, true);
+  cmd->footer(
+      "Example:\n"
+      "  cotenant report -o report.html --tlp amber --warninglists demo/lists/warninglists "
+      "--asn demo/lists/asn.csv\n"
+      "The file works offline (scripts inlined) and prints one page per pair.");
   cmd->callback([flags, &global, &exit_code] {
     Result<SharingPolicy> policy = MakePolicy(flags->policy, true);
     if (!policy.ok()) {
@@ -217,6 +230,14 @@ void AddServeCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   AddPolicyFlags(cmd, flags->policy, false);
+  cmd->footer(
+      "Example:\n"
+      "  cotenant token add acme-soc --org ACME --tlp amber   # prints the token once\n"
+      "  cotenant serve --port 8080 --warninglists demo/lists/warninglists\n"
+      "  curl -H 'Authorization: Bearer TOKEN' "
+      "'http://127.0.0.1:8080/api/lookup?value=203.0.113.45'\n"
+      "The UI is at http://127.0.0.1:8080/ (paste the token); API in docs/api.md. Binds to "
+      "loopback unless --bind says otherwise.");
   cmd->callback([flags, &global, &exit_code] {
     Result<SharingPolicy> policy = MakePolicy(flags->policy, false);
     if (!policy.ok()) {

@@ -43,6 +43,11 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   CLI::App* token = app.add_subcommand(
       "token", "manage the server's API tokens (each has a TLP clearance and an organisation)");
   token->require_subcommand(1);
+  token->footer(
+      "Examples:\n"
+      "  cotenant token add acme-soc --org ACME --tlp amber\n"
+      "  cotenant token list\n"
+      "  cotenant token revoke acme-soc");
   token->add_option("--tokens", flags->tokens_path,
                     "token registry file (default: the --db path + \".tokens\")");
 
