@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <string>
@@ -58,8 +59,8 @@ std::pair<IndicatorType, std::string> ValueOfRank(uint64_t r) {
       return {IndicatorType::kIpv4, Ipv4(h)};
     case 4: {
       static constexpr int kPorts[] = {443, 80, 8080, 8443, 1224, 4444};
-      int port = (h >> 40) % 3 == 0 ? static_cast<int>(1025 + (h >> 44) % 60000)
-                                     : kPorts[(h >> 40) % 6];
+      int port =
+          (h >> 40) % 3 == 0 ? static_cast<int>(1025 + (h >> 44) % 60000) : kPorts[(h >> 40) % 6];
       return {IndicatorType::kEndpoint, Ipv4(h) + ":" + std::to_string(port)};
     }
     case 5:
@@ -166,8 +167,7 @@ void BM_Analysis(benchmark::State& state) {
   for (auto _ : state) {
     auto start = std::chrono::steady_clock::now();
     auto r = Analyze(data->input, options);
-    auto seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!r.ok()) {
       state.SkipWithError(r.status().ToString().c_str());
       return;
@@ -185,6 +185,7 @@ void BM_Analysis(benchmark::State& state) {
   state.counters["candidate_pairs"] = static_cast<double>(stats.candidate_pairs);
   state.counters["widely_shared"] = static_cast<double>(stats.widely_shared_keys);
   state.counters["peak_rss_mb"] = PeakRssMb();
+  for (const auto& [name, seconds] : stats.phases) state.counters["s_" + name] = seconds;
 }
 BENCHMARK(BM_Analysis)
     ->Name("Analysis")
@@ -201,9 +202,7 @@ void BM_PandasSelfJoin(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   std::vector<uint32_t> rows;
   rows.reserve(2 * n);
-  {
-    auto data = Generate(n, 42, &rows);
-  }
+  { auto data = Generate(n, 42, &rows); }
   std::string path = "/tmp/cotenant_bench_pairs_" + std::to_string(n) + ".csv";
   {
     FILE* f = std::fopen(path.c_str(), "w");
@@ -215,13 +214,17 @@ void BM_PandasSelfJoin(benchmark::State& state) {
     std::fclose(f);
   }
   std::string script = std::string(COTENANT_SOURCE_DIR) + "/bench/pandas_pairs.py";
+  // Debian's interpreter, where python3-pandas lives (a pyenv python3 on PATH has no pandas).
+  const char* env_python = std::getenv("COTENANT_PYTHON");
+  std::string python = env_python != nullptr ? env_python : "/usr/bin/python3";
   for (auto _ : state) {
     auto start = std::chrono::steady_clock::now();
     pid_t pid = fork();
     if (pid == 0) {
       rlimit limit{8ull << 30, 8ull << 30};
       setrlimit(RLIMIT_AS, &limit);
-      execlp("python3", "python3", script.c_str(), path.c_str(), static_cast<char*>(nullptr));
+      execl(python.c_str(), python.c_str(), script.c_str(), path.c_str(),
+            static_cast<char*>(nullptr));
       _exit(127);
     }
     int status = 0;

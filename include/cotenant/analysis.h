@@ -308,6 +308,7 @@ struct AnalysisStats {
   size_t candidate_pairs = 0;
   size_t reported_pairs = 0;
   double seconds = 0;
+  std::vector<std::pair<std::string, double>> phases;  // seconds per stage
 };
 
 struct AnalysisResult {

@@ -35,6 +35,8 @@ struct Posting {
 struct PairRecord {
   uint64_t pair;  // (low actor << 32) | high actor
   uint32_t key;
+  uint16_t side_a;  // the actors' positions among the key's sides (< the cap)
+  uint16_t side_b;
 };
 
 std::string DateText(int64_t seconds) { return Timestamp::FromUnixSeconds(seconds).ToDateString(); }
@@ -166,7 +168,6 @@ class Engine {
   void SweepKeys();
   std::span<const Posting> Side(uint32_t key, uint32_t actor) const;
   void ScanSide(uint32_t key, uint32_t actor, SideScratch& s) const;
-  const SideSummary& Summary(uint32_t key, uint32_t actor) const;
   std::span<const Interval64> Intervals(const SideSummary& s) const {
     return {side_intervals_.data() + s.intervals_begin, s.intervals_count};
   }
@@ -177,15 +178,15 @@ class Engine {
   std::vector<ListHit> ListHits(uint32_t key) const;
   // Numeric features of one shared key; with `ev`, also the text for the report.
   // `names` (two vectors) collects the names as written, with `ev` only.
-  ai::Item Evaluate(uint32_t a, uint32_t b, uint32_t key,
+  ai::Item Evaluate(uint32_t a, uint32_t b, uint32_t key, uint32_t side_a, uint32_t side_b,
                     const std::array<std::vector<uint32_t>, 2>* disputed, Evidence* ev,
                     std::vector<uint32_t>* names = nullptr);
   void FillSideText(uint32_t key, uint32_t actor, const SideScratch& s, EvidenceSide* out,
                     std::vector<uint32_t>* names);
   // Evaluates every key of a pair; returns the score.
-  double EvaluatePair(uint32_t a, uint32_t b, std::span<const uint32_t> keys,
+  double EvaluatePair(uint32_t a, uint32_t b, std::span<const PairRecord> records,
                       std::vector<ai::Item>* items, std::array<std::vector<uint32_t>, 2>* disputed);
-  PairFinding Report(uint32_t a, uint32_t b, std::span<const uint32_t> keys);
+  PairFinding Report(uint32_t a, uint32_t b, std::span<const PairRecord> records);
   ActorSummary Summarize(uint32_t actor, const std::vector<uint32_t>& names) const;
 
   const AnalysisInput& in_;
@@ -194,6 +195,7 @@ class Engine {
   std::vector<uint64_t> key_offsets_;
   std::vector<Posting> postings_;
   std::vector<uint32_t> key_actors_, key_sources_;
+  std::vector<float> key_spec_;  // specificity of keys held by two or more actors
   std::vector<int8_t> key_listed_;
   std::vector<uint8_t> keep_;       // observation passes the time filter
   std::vector<uint8_t> rel_moved_;  // resolution that came after one to another address
@@ -325,6 +327,7 @@ void Engine::SweepKeys() {
   const size_t nkeys = keys_.size();
   key_actors_.assign(nkeys, 0);
   key_sources_.assign(nkeys, 0);
+  key_spec_.assign(nkeys, 0);
   std::vector<uint32_t> source_stamp(in_.source_count(), 0xffffffffu);
   std::vector<uint64_t> histogram(static_cast<size_t>(opt_.max_pair_actors) + 2, 0);
   for (size_t k = 0; k < nkeys; ++k) {
@@ -344,6 +347,9 @@ void Engine::SweepKeys() {
     }
     key_actors_[k] = actors;
     key_sources_[k] = sources;
+    if (actors >= 2)
+      key_spec_[k] =
+          static_cast<float>(Specificity(static_cast<int>(actors), static_cast<int>(sources)));
     if (actors >= 2) {
       ++stats_.shared_keys;
       histogram[std::min<size_t>(actors, histogram.size() - 1)]++;
@@ -410,7 +416,8 @@ void Engine::SweepKeys() {
                         : (actor_filter_[actors[i]] || actor_filter_[actors[j]]);
           if (!ok) continue;
         }
-        records_.push_back({(uint64_t{actors[i]} << 32) | actors[j], static_cast<uint32_t>(k)});
+        records_.push_back({(uint64_t{actors[i]} << 32) | actors[j], static_cast<uint32_t>(k),
+                            static_cast<uint16_t>(i), static_cast<uint16_t>(j)});
       }
     }
   }
@@ -426,13 +433,6 @@ std::span<const Posting> Engine::Side(uint32_t key, uint32_t actor) const {
   auto hi =
       std::upper_bound(lo, end, actor, [](uint32_t a, const Posting& p) { return a < p.actor; });
   return {lo, static_cast<size_t>(hi - lo)};
-}
-
-const SideSummary& Engine::Summary(uint32_t key, uint32_t actor) const {
-  const SideSummary* begin = sides_.data() + key_side_begin_[key];
-  const SideSummary* end = begin + key_actors_[key];
-  return *std::lower_bound(begin, end, actor,
-                           [](const SideSummary& s, uint32_t a) { return s.actor < a; });
 }
 
 void Engine::ScanSide(uint32_t key, uint32_t actor, SideScratch& s) const {
@@ -539,7 +539,7 @@ int Engine::Listed(uint32_t key) {
   return kind;
 }
 
-ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key,
+ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key, uint32_t side_a, uint32_t side_b,
                           const std::array<std::vector<uint32_t>, 2>* disputed, Evidence* ev,
                           std::vector<uint32_t>* names) {
   ai::Item item;
@@ -547,9 +547,11 @@ ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key,
   item.kind = ai::CodeKind(keys_.codes[key]);
   item.actors = static_cast<int>(key_actors_[key]);
   item.sources = static_cast<int>(key_sources_[key]);
-  item.spec = Specificity(item.actors, item.sources);
-  const SideSummary& sa = Summary(key, a);
-  const SideSummary& sb = Summary(key, b);
+  item.spec = key_spec_[key];
+  item.side_a = side_a;
+  item.side_b = side_b;
+  const SideSummary& sa = sides_[side_a];
+  const SideSummary& sb = sides_[side_b];
   auto has = [](const SideSummary& s, uint8_t flag) { return (s.flags & flag) != 0; };
 
   // Level: how each side reached the key.
@@ -774,33 +776,37 @@ void Engine::FillSideText(uint32_t key, uint32_t actor, const SideScratch& s, Ev
   out->independent_sources = groups;
 }
 
-double Engine::EvaluatePair(uint32_t a, uint32_t b, std::span<const uint32_t> keys,
+double Engine::EvaluatePair(uint32_t a, uint32_t b, std::span<const PairRecord> records,
                             std::vector<ai::Item>* items,
                             std::array<std::vector<uint32_t>, 2>* disputed) {
   items->clear();
   for (auto& d : *disputed) d.clear();
   bool any_sample = false;
-  for (uint32_t k : keys) {
-    if (ai::CodeKind(keys_.codes[k]) != ai::KeyKind::kHash) continue;
+  for (const PairRecord& r : records) {
+    if (ai::CodeKind(keys_.codes[r.key]) != ai::KeyKind::kHash) continue;
     any_sample = true;
     for (int side = 0; side < 2; ++side) {
-      const SideSummary& sum = Summary(k, side == 0 ? a : b);
+      const SideSummary& sum = sides_[key_side_begin_[r.key] + (side == 0 ? r.side_a : r.side_b)];
       auto basis = Items(sum.basis_begin, sum.basis_count);
       (*disputed)[side].insert((*disputed)[side].end(), basis.begin(), basis.end());
     }
   }
   for (auto& d : *disputed) SortUnique(d);
-  for (uint32_t k : keys)
-    items->push_back(Evaluate(a, b, k, any_sample ? disputed : nullptr, nullptr));
+  for (const PairRecord& r : records) {
+    items->push_back(Evaluate(a, b, r.key, key_side_begin_[r.key] + r.side_a,
+                              key_side_begin_[r.key] + r.side_b, any_sample ? disputed : nullptr,
+                              nullptr));
+  }
   // Subsumption: a value's coarser keys are implied by its exact key when both are shared.
+  auto key_less = [](const PairRecord& r, uint32_t k) { return r.key < k; };
   for (size_t i = 0; i < items->size(); ++i) {
     uint32_t v = keys_.key_value[(*items)[i].key];
     if (v == ai::KeyTable::kNone) continue;
     for (uint32_t d = keys_.value_offsets[v] + 1; d < keys_.value_offsets[v + 1]; ++d) {
       uint32_t derived = keys_.value_keys[d];
-      auto it = std::lower_bound(keys.begin(), keys.end(), derived);
-      if (it == keys.end() || *it != derived) continue;
-      size_t j = static_cast<size_t>(it - keys.begin());
+      auto it = std::lower_bound(records.begin(), records.end(), derived, key_less);
+      if (it == records.end() || it->key != derived) continue;
+      size_t j = static_cast<size_t>(it - records.begin());
       // A passive-DNS link adds the DNS family: it is never only implied.
       if ((*items)[j].level == EvidenceLevel::kPdnsLink) continue;
       if (j != i && (*items)[j].subsumed_by < 0) (*items)[j].subsumed_by = static_cast<int>(i);
@@ -827,14 +833,15 @@ ActorSummary Engine::Summarize(uint32_t actor, const std::vector<uint32_t>& name
   return s;
 }
 
-PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const uint32_t> keys) {
+PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const PairRecord> records) {
   PairFinding f;
   std::vector<ai::Item> items;
   std::array<std::vector<uint32_t>, 2> disputed;
-  f.score = EvaluatePair(a, b, keys, &items, &disputed);
+  f.score = EvaluatePair(a, b, records, &items, &disputed);
   const bool any_sample = !disputed[0].empty() || !disputed[1].empty();
 
-  // Full text for the strongest items (those shown); the rest only carry what the matrix needs.
+  // Counted items by weight, then implied ones. The strongest get their full text and are
+  // kept; the rest are judged and tallied one at a time and not stored.
   std::vector<size_t> order(items.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
@@ -842,56 +849,78 @@ PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const uint32_t> key
     if (sx != sy) return !sx;
     return items[x].weight > items[y].weight;
   });
-  std::vector<Evidence> evidence(items.size());
+  ai::Tally tally;
   std::vector<uint32_t> names[2];
   std::array<std::vector<uint32_t>, 2> side_sources;
+  std::vector<Evidence> shown;
+  Evidence light;
+  std::unordered_map<uint64_t, std::array<Mark, kHypothesisCount>> mark_cache;
   for (size_t rank = 0; rank < order.size(); ++rank) {
-    size_t i = order[rank];
-    Evidence& ev = evidence[i];
-    if (items[i].subsumed_by < 0) {
+    const size_t i = order[rank];
+    ai::Item& it = items[i];
+    const SideSummary& sa = sides_[it.side_a];
+    const SideSummary& sb = sides_[it.side_b];
+    f.tlp = MostRestrictive(f.tlp, MostRestrictive(sa.tlp, sb.tlp));
+    if (it.subsumed_by < 0) {
       for (int side = 0; side < 2; ++side) {
-        const SideSummary& sum = Summary(items[i].key, side == 0 ? a : b);
+        const SideSummary& sum = side == 0 ? sa : sb;
         auto src = Items(sum.sources_begin, sum.sources_count);
         side_sources[side].insert(side_sources[side].end(), src.begin(), src.end());
       }
     }
+    std::string implied;
+    if (it.subsumed_by >= 0) {
+      implied = ai::KeyText(keys_, in_, items[static_cast<size_t>(it.subsumed_by)].key);
+    }
+    Evidence* ev;
     if (rank < opt_.max_evidence) {
-      int subsumed_by = items[i].subsumed_by;
-      items[i] = Evaluate(a, b, items[i].key, any_sample ? &disputed : nullptr, &ev, names);
-      items[i].subsumed_by = subsumed_by;
+      ev = &shown.emplace_back();
+      int subsumed_by = it.subsumed_by;
+      it =
+          Evaluate(a, b, it.key, it.side_a, it.side_b, any_sample ? &disputed : nullptr, ev, names);
+      it.subsumed_by = subsumed_by;
+    } else {
+      // Not shown: only the marks count, and they depend on a few features; judge each
+      // combination once.
+      light.level = it.level;
+      light.family = std::string(ai::LevelFamily(it.level));
+      light.time = it.time;
+      light.gap_days = it.gap_days;
+      light.weight = it.weight;
+      light.ach_weight = it.ach;
+      light.listed.clear();
+      if (it.listed >= 0) light.listed.emplace_back("listed");
+      light.subsumed_by = implied;
+      uint64_t signature = static_cast<uint64_t>(it.level) | static_cast<uint64_t>(it.time) << 8 |
+                           static_cast<uint64_t>(it.listed + 1) << 12 |
+                           static_cast<uint64_t>(it.independence) << 16 |
+                           uint64_t{it.both_via} << 20 | uint64_t{it.via_resolution} << 21 |
+                           uint64_t{it.moved_here} << 22 | uint64_t{it.role_proxy} << 23 |
+                           uint64_t{it.role_compromised} << 24 | uint64_t{it.spec >= 0.5} << 25 |
+                           uint64_t{it.actors >= 3} << 26;
+      auto cached = mark_cache.find(signature);
+      if (cached == mark_cache.end()) {
+        Evidence judged;
+        ai::JudgeItem(it, "", &judged);
+        std::array<Mark, kHypothesisCount> marks;
+        for (size_t h = 0; h < kHypothesisCount; ++h) marks[h] = judged.cells[h].mark;
+        cached = mark_cache.emplace(signature, marks).first;
+      }
+      for (size_t h = 0; h < kHypothesisCount; ++h) light.cells[h] = {cached->second[h], {}};
+      tally.Add(light);
       continue;
     }
-    const ai::Item& it = items[i];
-    ev.value = ai::KeyText(keys_, in_, it.key);
-    ev.level = it.level;
-    ev.family = std::string(ai::LevelFamily(it.level));
-    ev.time = it.time;
-    ev.gap_days = it.gap_days;
-    ev.actors_sharing = it.actors;
-    ev.sources_sharing = it.sources;
-    ev.specificity = it.spec;
-    ev.weight = it.weight;
-    ev.ach_weight = it.ach;
-    ev.independence = std::string(ai::IndependenceName(it.independence));
-    ev.tlp = MostRestrictive(Summary(it.key, a).tlp, Summary(it.key, b).tlp);
-    if (it.listed >= 0) {
-      for (const ListHit& hit : ListHits(it.key)) {
-        ev.listed.push_back(opt_.lists->lists()[hit.list].name);
-      }
+    if (!implied.empty()) {
+      ev->subsumed_by = implied;
+      ev->weight_reasons.push_back("implied by the shared " + implied + ": not counted again");
     }
+    ai::JudgeItem(it, ev->value, ev);
   }
   for (auto& n : names) SortUnique(n);
   for (auto& src : side_sources) SortUnique(src);
   f.actors[0] = Summarize(a, names[0]);
   f.actors[1] = Summarize(b, names[1]);
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (items[i].subsumed_by >= 0) {
-      evidence[i].subsumed_by = evidence[static_cast<size_t>(items[i].subsumed_by)].value;
-      evidence[i].weight_reasons.push_back("implied by the shared " + evidence[i].subsumed_by +
-                                           ": not counted again");
-    }
-    ai::JudgeItem(items[i], evidence[i].value, &evidence[i]);
-  }
+  f.evidence_total = items.size();
 
   // Values shared by more actors than the cap: one aggregate item.
   ai::PairContext context;
@@ -917,8 +946,8 @@ PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const uint32_t> key
       ++j;
     }
   }
-  double wide_keep = 1.0;
   if (!common.empty()) {
+    double wide_keep = 1.0;
     std::vector<std::pair<double, uint32_t>> weighted;
     for (uint32_t k : common) {
       EvidenceLevel level = ai::KeyLevel(ai::CodeKind(keys_.codes[k]));
@@ -929,7 +958,7 @@ PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const uint32_t> key
       wide_keep *= 1.0 - std::min(0.99, w);
     }
     std::sort(weighted.rbegin(), weighted.rend());
-    Evidence ev;
+    Evidence& ev = shown.emplace_back();
     ev.level = EvidenceLevel::kWidelyShared;
     ev.family = "network";
     ev.value = std::to_string(common.size()) + " values each held by more than " +
@@ -947,39 +976,35 @@ PairFinding Engine::Report(uint32_t a, uint32_t b, std::span<const uint32_t> key
                                 examples);
     ev.cells[static_cast<size_t>(Hypothesis::kSharedProvider)] = {
         Mark::kC, "values that many unrelated actors hold point to shared services"};
-    evidence.push_back(std::move(ev));
-    items.push_back({});
-    items.back().level = EvidenceLevel::kWidelyShared;
-    items.back().weight = evidence.back().weight;
-    items.back().ach = evidence.back().ach_weight;
-    items.back().listed = static_cast<int>(ListKind::kServiceProvider);
+    ai::Item wide;
+    wide.level = EvidenceLevel::kWidelyShared;
+    wide.weight = ev.weight;
+    wide.ach = ev.ach_weight;
+    wide.listed = static_cast<int>(ListKind::kServiceProvider);
+    items.push_back(wide);
     context.widely_shared = true;
     f.score = 100.0 - (100.0 - f.score) * wide_keep;
+    ++f.evidence_total;
   }
-  f.evidence_total = evidence.size();
-  for (const auto& e : evidence) f.tlp = MostRestrictive(f.tlp, e.tlp);
-
-  // Order: counted items by weight, then implied ones.
-  order.resize(evidence.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    bool sx = !evidence[x].subsumed_by.empty(), sy = !evidence[y].subsumed_by.empty();
+  for (const auto& e : shown) f.tlp = MostRestrictive(f.tlp, e.tlp);
+  std::stable_sort(shown.begin(), shown.end(), [](const Evidence& x, const Evidence& y) {
+    bool sx = !x.subsumed_by.empty(), sy = !y.subsumed_by.empty();
     if (sx != sy) return !sx;
-    return evidence[x].weight > evidence[y].weight;
+    return x.weight > y.weight;
   });
-  std::vector<ai::Item> ordered_items;
-  ordered_items.reserve(order.size());
-  f.evidence.reserve(order.size());
-  for (size_t i : order) {
-    ordered_items.push_back(items[i]);
-    f.evidence.push_back(std::move(evidence[i]));
-  }
+  f.evidence = std::move(shown);
   ai::AddPairItems(context, &f);
-  ai::Assess(ordered_items, {side_sources[0].size(), side_sources[1].size()}, &f);
-  // Keep the strongest value items and every pair-level item.
-  if (f.evidence_total > opt_.max_evidence) {
-    f.evidence.erase(f.evidence.begin() + static_cast<std::ptrdiff_t>(opt_.max_evidence),
-                     f.evidence.begin() + static_cast<std::ptrdiff_t>(f.evidence_total));
+  for (Evidence& ev : f.evidence) tally.Add(ev);
+  tally.Finish({side_sources[0].size(), side_sources[1].size()}, &f);
+  // At most max_evidence value items (the aggregate may have pushed one out); every pair item.
+  size_t value_items = 0;
+  for (const Evidence& e : f.evidence) {
+    value_items += e.level != EvidenceLevel::kNaming && e.level != EvidenceLevel::kPairSummary;
+  }
+  if (value_items > opt_.max_evidence) {
+    auto first_pair_item = f.evidence.begin() + static_cast<std::ptrdiff_t>(value_items);
+    f.evidence.erase(first_pair_item - static_cast<std::ptrdiff_t>(value_items - opt_.max_evidence),
+                     first_pair_item);
   }
   return f;
 }
@@ -996,14 +1021,24 @@ Result<AnalysisResult> Engine::Run() {
       actor_filter_[*idx] = 1;
     }
   }
+  auto phase_start = std::chrono::steady_clock::now();
+  auto phase = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    stats_.phases.emplace_back(name, std::chrono::duration<double>(now - phase_start).count());
+    phase_start = now;
+  };
   keys_ = ai::BuildKeyTable(in_, opt_.asn);
+  phase("keys");
   stats_.keys = keys_.size();
   key_listed_.assign(keys_.size(), -2);
   BuildPostings();
+  phase("postings");
   SweepKeys();
+  phase("sweep");
   std::sort(records_.begin(), records_.end(), [](const PairRecord& x, const PairRecord& y) {
     return x.pair != y.pair ? x.pair < y.pair : x.key < y.key;
   });
+  phase("sort-pairs");
 
   struct Candidate {
     uint64_t pair;
@@ -1011,23 +1046,20 @@ Result<AnalysisResult> Engine::Run() {
     double score;
   };
   std::vector<Candidate> candidates;
-  std::vector<uint32_t> keys;
   std::vector<ai::Item> items;
   std::array<std::vector<uint32_t>, 2> disputed;
   for (size_t i = 0; i < records_.size();) {
     size_t j = i;
-    keys.clear();
-    while (j < records_.size() && records_[j].pair == records_[i].pair) {
-      keys.push_back(records_[j].key);
-      ++j;
-    }
+    while (j < records_.size() && records_[j].pair == records_[i].pair) ++j;
     uint32_t a = static_cast<uint32_t>(records_[i].pair >> 32);
     uint32_t b = static_cast<uint32_t>(records_[i].pair & 0xffffffffu);
-    double score = EvaluatePair(a, b, keys, &items, &disputed);
+    double score = EvaluatePair(a, b, std::span<const PairRecord>(records_.data() + i, j - i),
+                                &items, &disputed);
     candidates.push_back({records_[i].pair, i, j, score});
     i = j;
   }
   stats_.candidate_pairs = candidates.size();
+  phase("weigh-pairs");
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
     return x.score != y.score ? x.score > y.score : x.pair < y.pair;
   });
@@ -1035,18 +1067,18 @@ Result<AnalysisResult> Engine::Run() {
   for (const Candidate& c : candidates) {
     if (opt_.max_pairs != 0 && result.pairs.size() >= opt_.max_pairs) break;
     // The aggregate of widely shared values can only raise a score; check after reporting.
-    keys.clear();
-    for (size_t i = c.begin; i < c.end; ++i) keys.push_back(records_[i].key);
     uint32_t a = static_cast<uint32_t>(c.pair >> 32);
     uint32_t b = static_cast<uint32_t>(c.pair & 0xffffffffu);
     if (c.score < opt_.min_score && wide_.empty()) break;
-    PairFinding f = Report(a, b, keys);
+    PairFinding f =
+        Report(a, b, std::span<const PairRecord>(records_.data() + c.begin, c.end - c.begin));
     if (f.score < opt_.min_score) continue;
     result.pairs.push_back(std::move(f));
   }
   std::stable_sort(result.pairs.begin(), result.pairs.end(),
                    [](const PairFinding& x, const PairFinding& y) { return x.score > y.score; });
   stats_.reported_pairs = result.pairs.size();
+  phase("report");
   stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.stats = stats_;
   return result;

@@ -674,42 +674,54 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
   }
 }
 
-void Assess(const std::vector<Item>& items, std::array<size_t, 2> sources_per_side,
-            PairFinding* f) {
-  std::array<HypothesisAssessment, kHypothesisCount> h;
-  struct Reason {
-    double strength;
-    std::string text;
-  };
-  std::array<std::vector<Reason>, kHypothesisCount> reasons;
-  for (size_t i = 0; i < kHypothesisCount; ++i) h[i].hypothesis = kAll[i];
-  for (size_t e = 0; e < f->evidence.size(); ++e) {
-    Evidence& ev = f->evidence[e];
-    if (!ev.subsumed_by.empty()) continue;  // implied by a stronger item: counted there
-    double w = ev.ach_weight;
-    double lo = 2, hi = -2;
-    for (size_t i = 0; i < kHypothesisCount; ++i) {
-      const Cell& c = ev.cells[i];
-      double v = MarkValue(c.mark);
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-      if (c.mark == Mark::kN) {
-        ++h[i].neutral;
-        continue;
-      }
-      if (v > 0) {
-        ++h[i].consistent;
-      } else {
-        ++h[i].inconsistent;
-        h[i].inconsistency += w * -v;
-      }
-      h[i].score += w * v;
-      reasons[i].push_back(
-          {w * v, std::string(v > 0 ? "+ " : "- ") + c.reason + " [" + ev.value + "]"});
+Tally::Tally() {
+  for (size_t i = 0; i < kHypothesisCount; ++i) h_[i].hypothesis = kAll[i];
+}
+
+void Tally::Add(Evidence& ev) {
+  if (!ev.subsumed_by.empty()) return;  // implied by a stronger item: counted there
+  double w = ev.ach_weight;
+  double lo = 2, hi = -2;
+  for (size_t i = 0; i < kHypothesisCount; ++i) {
+    const Cell& c = ev.cells[i];
+    double v = MarkValue(c.mark);
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+    if (c.mark == Mark::kN) {
+      ++h_[i].neutral;
+      continue;
     }
-    ev.diagnosticity = w * (hi - lo);
+    if (v > 0) {
+      ++h_[i].consistent;
+    } else {
+      ++h_[i].inconsistent;
+      h_[i].inconsistency += w * -v;
+    }
+    h_[i].score += w * v;
+    if (c.reason.empty()) continue;
+    // Keep the four weightiest reasons per hypothesis.
+    auto& r = reasons_[i];
+    double strength = std::abs(w * v);
+    if (r.size() < 4 || strength > r.back().strength) {
+      Reason reason{strength, std::string(v > 0 ? "+ " : "- ") + c.reason + " [" + ev.value + "]"};
+      auto at = std::upper_bound(r.begin(), r.end(), strength,
+                                 [](double x, const Reason& y) { return x > y.strength; });
+      r.insert(at, std::move(reason));
+      if (r.size() > 4) r.pop_back();
+    }
   }
-  (void)items;
+  ev.diagnosticity = w * (hi - lo);
+  if (ev.level == EvidenceLevel::kNaming || ev.level == EvidenceLevel::kPairSummary ||
+      ev.level == EvidenceLevel::kWidelyShared) {
+    return;
+  }
+  ++counted_;
+  if (ev.weight >= 0.05 && ev.listed.empty()) families_.insert(ev.family);
+  if (ev.time != TimeRelation::kUnknown) all_estimated_ = false;
+}
+
+void Tally::Finish(std::array<size_t, 2> sources_per_side, PairFinding* f) {
+  auto& h = h_;
   double max_score = -1e300;
   for (const auto& x : h) max_score = std::max(max_score, x.score);
   double total = 0;
@@ -719,11 +731,7 @@ void Assess(const std::vector<Item>& items, std::array<size_t, 2> sources_per_si
   }
   for (size_t i = 0; i < kHypothesisCount; ++i) {
     h[i].probability /= total;
-    auto& r = reasons[i];
-    std::stable_sort(r.begin(), r.end(), [](const Reason& x, const Reason& y) {
-      return std::abs(x.strength) > std::abs(y.strength);
-    });
-    for (size_t k = 0; k < r.size() && k < 4; ++k) h[i].reasons.push_back(r[k].text);
+    for (const Reason& r : reasons_[i]) h[i].reasons.push_back(r.text);
   }
   std::vector<HypothesisAssessment> ranked(h.begin(), h.end());
   std::stable_sort(ranked.begin(), ranked.end(),
@@ -739,18 +747,9 @@ void Assess(const std::vector<Item>& items, std::array<size_t, 2> sources_per_si
   double margin = ranked[0].probability - ranked[1].probability;
 
   // Confidence: how good the evidence base is, separate from the likelihood.
-  std::set<std::string> families;
-  size_t counted = 0;
-  bool all_estimated = true;
-  for (const Evidence& ev : f->evidence) {
-    if (ev.level == EvidenceLevel::kNaming || ev.level == EvidenceLevel::kPairSummary ||
-        ev.level == EvidenceLevel::kWidelyShared || !ev.subsumed_by.empty()) {
-      continue;
-    }
-    ++counted;
-    if (ev.weight >= 0.05 && ev.listed.empty()) families.insert(ev.family);
-    if (ev.time != TimeRelation::kUnknown) all_estimated = false;
-  }
+  const std::set<std::string>& families = families_;
+  const size_t counted = counted_;
+  const bool all_estimated = all_estimated_;
   size_t min_sources = std::min(sources_per_side[0], sources_per_side[1]);
   int points = 0;
   if (families.size() >= 2) ++points;

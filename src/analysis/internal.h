@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ std::string_view IndependenceName(Independence i);
 // Features of one shared key for one pair (sides 0 and 1).
 struct Item {
   uint32_t key = 0;
+  uint32_t side_a = 0, side_b = 0;  // the two sides' summaries
   KeyKind kind = KeyKind::kOther;
   EvidenceLevel level = EvidenceLevel::kOtherExact;
   TimeRelation time = TimeRelation::kUnknown;
@@ -62,12 +64,29 @@ struct PairContext {
 };
 void AddPairItems(const PairContext& context, PairFinding* finding);
 
-// Ranks the hypotheses, picks the leading one, and fills likelihood, confidence, summary.
-// `items` are the features of the first items.size() entries of finding->evidence (the value
-// items); the entries after them are pair-level items.
-// `sources_per_side`: distinct sources behind each side's counted items.
-void Assess(const std::vector<Item>& items, std::array<size_t, 2> sources_per_side,
-            PairFinding* finding);
+// The hypothesis matrix of one pair, accumulated item by item so that items not kept in the
+// report need not be stored.
+class Tally {
+ public:
+  Tally();
+  // Counts one item (value or pair-level) and sets its diagnosticity.
+  void Add(Evidence& ev);
+  // Ranks the hypotheses, picks the leading one, and fills likelihood, confidence and the
+  // summary (whose "strongest value" is the first value item of finding->evidence).
+  // `sources_per_side`: distinct sources behind each side's counted items.
+  void Finish(std::array<size_t, 2> sources_per_side, PairFinding* finding);
+
+ private:
+  struct Reason {
+    double strength;
+    std::string text;
+  };
+  std::array<HypothesisAssessment, kHypothesisCount> h_;
+  std::array<std::vector<Reason>, kHypothesisCount> reasons_;
+  std::set<std::string> families_;
+  size_t counted_ = 0;
+  bool all_estimated_ = true;
+};
 
 std::string NormalizeActorKey(std::string_view name);
 

@@ -428,6 +428,9 @@ std::string RenderJson(const AnalysisResult& result, const ReportInfo& info,
   j.Key("candidate_pairs").Int(static_cast<int64_t>(s.candidate_pairs));
   j.Key("reported_pairs").Int(static_cast<int64_t>(s.reported_pairs));
   j.Key("seconds").Num(s.seconds);
+  j.Key("phases").Open('{');
+  for (const auto& [name, seconds] : s.phases) j.Key(name).Num(seconds);
+  j.Close('}');
   j.Close('}');
   j.Key("new_links");
   if (new_links == nullptr) {
