@@ -17,15 +17,6 @@ namespace {
 
 using server::JsonWriter;
 
-void MemberOrNull(JsonWriter& j, std::string_view key, const std::optional<std::string>& value) {
-  j.Key(key);
-  if (value) {
-    j.String(*value);
-  } else {
-    j.Null();
-  }
-}
-
 struct ActorsFlags {
   std::string name;
   std::string overrides;
@@ -48,8 +39,8 @@ void ActorJson(JsonWriter& j, const ActorInfo& a) {
       .BeginArray();
   for (const auto& al : a.aliases) {
     j.BeginObject().Member("name", al.name).Member("source", al.source);
-    MemberOrNull(j, "dated",
-                 al.dated ? std::optional<std::string>(al.dated->ToDateString()) : std::nullopt);
+    j.MemberOrNull("dated",
+                   al.dated ? std::optional<std::string>(al.dated->ToDateString()) : std::nullopt);
     j.EndObject();
   }
   j.EndArray();

@@ -15,15 +15,6 @@ namespace {
 
 using server::JsonWriter;
 
-void MemberOrNull(JsonWriter& j, std::string_view key, const std::optional<std::string>& value) {
-  j.Key(key);
-  if (value) {
-    j.String(*value);
-  } else {
-    j.Null();
-  }
-}
-
 std::string Day(const std::optional<Timestamp>& t) { return t ? t->ToDateString() : "?"; }
 
 std::string Join(const std::vector<std::string>& items, std::string_view sep) {
@@ -37,9 +28,9 @@ std::string Join(const std::vector<std::string>& items, std::string_view sep) {
 
 void TimeFields(JsonWriter& j, const std::optional<Timestamp>& first,
                 const std::optional<Timestamp>& last) {
-  MemberOrNull(j, "first_seen",
-               first ? std::optional<std::string>(first->ToString()) : std::nullopt);
-  MemberOrNull(j, "last_seen", last ? std::optional<std::string>(last->ToString()) : std::nullopt);
+  j.MemberOrNull("first_seen",
+                 first ? std::optional<std::string>(first->ToString()) : std::nullopt);
+  j.MemberOrNull("last_seen", last ? std::optional<std::string>(last->ToString()) : std::nullopt);
 }
 
 void PrintJson(const IndicatorReport& r) {

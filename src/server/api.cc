@@ -53,19 +53,6 @@ std::string PresentedToken(const HttpRequest& request) {
   return "";
 }
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-    size_t slash = path.find('/');
-    std::string_view seg = path.substr(0, slash);
-    if (!seg.empty()) out.push_back(seg);
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
-  }
-  return out;
-}
-
 std::optional<int64_t> ParseInt(std::string_view text) {
   int64_t v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -234,7 +221,7 @@ HttpResponse JsonError(int status, std::string_view message) {
 
 HttpResponse HandleRequest(SharingService& service, const ApiOptions& options,
                            const HttpRequest& req) {
-  std::vector<std::string_view> seg = Segments(req.path);
+  std::vector<std::string_view> seg = PathSegments(req.path);
   if (req.method == "GET" && (seg.empty() || (seg.size() == 1 && seg[0] == "ui"))) {
     if (options.ui_html.empty()) return JsonError(404, "no UI in this build");
     HttpResponse r;

@@ -180,6 +180,19 @@ const std::string* HttpRequest::Query(std::string_view name) const {
   return nullptr;
 }
 
+std::vector<std::string_view> PathSegments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    size_t slash = path.find('/');
+    std::string_view seg = path.substr(0, slash);
+    if (!seg.empty()) out.push_back(seg);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return out;
+}
+
 Status ParseTarget(std::string_view target, HttpRequest* request) {
   if (target.empty() || target.front() != '/') {
     return InvalidArgument("request target must be a path starting with '/'");

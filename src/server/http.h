@@ -54,6 +54,8 @@ struct HttpServerOptions {
 // Splits a request target into path and query and percent-decodes both. Errors (bad escapes,
 // NUL bytes, a target that is not origin-form) name the reason.
 Status ParseTarget(std::string_view target, HttpRequest* request);
+// The non-empty segments of a decoded path: "/taxii2//api/" -> {"taxii2", "api"}.
+std::vector<std::string_view> PathSegments(std::string_view path);
 
 class HttpServer {
  public:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,11 @@ class JsonWriter {
   }
   JsonWriter& Member(std::string_view key, double value) { return Key(key).Double(value); }
   JsonWriter& Member(std::string_view key, bool value) { return Key(key).Bool(value); }
+  // null when absent.
+  JsonWriter& MemberOrNull(std::string_view key, const std::optional<std::string>& value) {
+    Key(key);
+    return value ? String(*value) : Null();
+  }
   JsonWriter& StringArray(std::string_view key, const std::vector<std::string>& values);
 
   const std::string& str() const { return out_; }

@@ -69,19 +69,6 @@ HttpResponse TaxiiError(int status, std::string_view title, std::string_view des
   return Taxii(w.Take(), status);
 }
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-    size_t slash = path.find('/');
-    std::string_view seg = path.substr(0, slash);
-    if (!seg.empty()) out.push_back(seg);
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
-  }
-  return out;
-}
-
 std::vector<std::string> SplitComma(std::string_view s) {
   std::vector<std::string> out;
   while (true) {
@@ -353,7 +340,7 @@ HttpResponse HandleTaxii(SharingService& service, const ApiOptions& options, con
     return TaxiiError(406, "Not Acceptable",
                       "TAXII 2.1 answers only Accept: application/taxii+json;version=2.1");
   }
-  std::vector<std::string_view> seg = Segments(req.path);  // "taxii2", ...
+  std::vector<std::string_view> seg = PathSegments(req.path);  // "taxii2", ...
   bool get = req.method == "GET";
   auto not_allowed = [&] {
     return TaxiiError(405, "Method Not Allowed",
