@@ -114,8 +114,9 @@ struct SnapshotStats {
   uint64_t entries = 0;      // metadata records after merging duplicates
   uint64_t ipv4 = 0, ipv6 = 0, cidr = 0, domains = 0, urls = 0, hashes = 0, certs = 0,
            tls_fingerprints = 0, emails = 0;
-  uint64_t bytes = 0;             // size of the compiled image (the file size)
-  uint64_t ipv4_table_bytes = 0;  // hot IPv4 membership table
+  uint64_t bytes = 0;              // size of the compiled image (the file size)
+  uint64_t ipv4_table_bytes = 0;   // hot IPv4 membership table
+  uint64_t ipv4_filter_bytes = 0;  // filter in front of it (0: none, as older files have)
 };
 
 class MatchSnapshot {

@@ -330,10 +330,12 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
           "\"entries\":%llu,"
           "\"ipv4\":%llu,\"ipv6\":%llu,\"cidr\":%llu,\"domains\":%llu,\"urls\":%llu,\"hashes\":%"
           "llu,"
-          "\"certs\":%llu,\"tls_fingerprints\":%llu,\"emails\":%llu}\n",
+          "\"certs\":%llu,\"tls_fingerprints\":%llu,\"emails\":%llu,\"ipv4_table_bytes\":%llu,"
+          "\"ipv4_filter_bytes\":%llu}\n",
           Timestamp::FromUnixSeconds(snap->built_at()).ToString().c_str(), u(s.bytes),
           u(s.indicators), u(s.allowlisted), u(s.entries), u(s.ipv4), u(s.ipv6), u(s.cidr),
-          u(s.domains), u(s.urls), u(s.hashes), u(s.certs), u(s.tls_fingerprints), u(s.emails));
+          u(s.domains), u(s.urls), u(s.hashes), u(s.certs), u(s.tls_fingerprints), u(s.emails),
+          u(s.ipv4_table_bytes), u(s.ipv4_filter_bytes));
     } else {
       std::printf(
           "built %s, %llu bytes\n%llu indicators (%llu records), %llu allowlist values\n"
@@ -342,6 +344,15 @@ void AddSnapshotCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
           Timestamp::FromUnixSeconds(snap->built_at()).ToString().c_str(), u(s.bytes),
           u(s.indicators), u(s.entries), u(s.allowlisted), u(s.ipv4), u(s.ipv6), u(s.cidr),
           u(s.domains), u(s.urls), u(s.hashes), u(s.certs), u(s.tls_fingerprints), u(s.emails));
+      if (s.ipv4_table_bytes != 0 && s.ipv4_filter_bytes == 0) {
+        std::printf(
+            "ipv4 table %llu bytes, no ipv4 filter (written by an older cotenant: rebuild it for "
+            "faster IPv4 lookups)\n",
+            u(s.ipv4_table_bytes));
+      } else if (s.ipv4_table_bytes != 0) {
+        std::printf("ipv4 table %llu bytes, ipv4 filter %llu bytes\n", u(s.ipv4_table_bytes),
+                    u(s.ipv4_filter_bytes));
+      }
     }
     exit_code = kExitOk;
   });

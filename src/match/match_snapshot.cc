@@ -217,6 +217,17 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
       Section(im, table, n, SectionId::kV6Buckets, &im.v6_buckets, &v6_buckets, what));
   COTENANT_RETURN_IF_ERROR(
       Section(im, table, n, SectionId::kCidrNodes, &im.cidr_nodes, &count, what));
+  uint64_t filter_words = 0;
+  COTENANT_RETURN_IF_ERROR(
+      Section(im, table, n, SectionId::kV4Filter, &im.v4_filter, &filter_words, what));
+  if (im.v4_filter != nullptr) {
+    // A power of two of 64 to 2^24 bits (FilterBit uses 24 hash bits), beside an IPv4 table.
+    if (filter_words == 0 || (filter_words & (filter_words - 1)) != 0 ||
+        filter_words > (uint64_t{1} << (kMaxFilterBitsLog2 - 6)) || im.v4_capacity == 0) {
+      return Bad(what, "IPv4 filter has a bad size");
+    }
+    im.v4_filter_mask = filter_words * 64 - 1;
+  }
   im.cidr_node_count = static_cast<uint32_t>(count);
 
   // Every index in range, so lookups need no bounds checks.
@@ -276,6 +287,16 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
     return Status::Ok();
   };
   COTENANT_RETURN_IF_ERROR(check_table(im.v4_table, im.v4_capacity, "IPv4 table"));
+  if (im.v4_filter != nullptr) {
+    // The filter may answer "no" only for addresses the table does not hold: a key whose bit is
+    // clear would be a silent miss.
+    for (uint64_t i = 0; i < im.v4_capacity; ++i) {
+      const V4Slot& s = im.v4_table[i];
+      if (s.group_plus_one != 0 && !FilterHas(im.v4_filter, im.v4_filter_mask, HashV4(s.key))) {
+        return Bad(what, "IPv4 filter disagrees with the IPv4 table");
+      }
+    }
+  }
   COTENANT_RETURN_IF_ERROR(check_table(im.str_table, im.str_capacity, "string table"));
   COTENANT_RETURN_IF_ERROR(CheckRanges<uint32_t>(im.v4_starts, im.v4_nodes, im.v4_ranges,
                                                  im.v4_buckets, v4_buckets, im.cidr_node_count,
@@ -395,6 +416,7 @@ SnapshotStats MatchSnapshot::stats() const {
   s.entries = im.entry_count;
   s.bytes = im.size;
   s.ipv4_table_bytes = im.v4_capacity * sizeof(V4Slot);
+  s.ipv4_filter_bytes = im.v4_filter == nullptr ? 0 : (im.v4_filter_mask + 1) / 8;
   for (uint32_t g = 0; g < im.group_count; ++g) {
     const Group& gr = im.groups[g];
     if (gr.flags & kGroupAllow) ++s.allowlisted;
@@ -792,6 +814,7 @@ size_t MatchSnapshot::Lookup(std::span<const Probe> probes, std::vector<Hit>& hi
   uint32_t keys[kBatch];
   uint32_t slots[kBatch];
   bool is_v4[kBatch];
+  bool maybe[kBatch];  // passed the filter: probe the table
   const bool has_v4_table = im.v4_capacity != 0;
   for (size_t base = 0; base < probes.size(); base += kBatch) {
     size_t m = std::min(kBatch, probes.size() - base);
@@ -799,8 +822,14 @@ size_t MatchSnapshot::Lookup(std::span<const Probe> probes, std::vector<Hit>& hi
     for (size_t i = 0; i < m; ++i) {
       const Probe& p = probes[base + i];
       is_v4[i] = p.kind == ObservedKind::kIp && ParseIpv4(p.value, &keys[i]);
+      maybe[i] = false;
       if (is_v4[i] && has_v4_table) {
-        slots[i] = SlotOf(HashV4(keys[i]), im.v4_capacity);
+        uint64_t h = HashV4(keys[i]);
+        // Most addresses are not indicators: the cache-sized filter answers those without
+        // touching the table.
+        if (im.v4_filter != nullptr && !FilterHas(im.v4_filter, im.v4_filter_mask, h)) continue;
+        maybe[i] = true;
+        slots[i] = SlotOf(h, im.v4_capacity);
         __builtin_prefetch(&im.v4_table[slots[i]]);
       }
     }
@@ -809,7 +838,7 @@ size_t MatchSnapshot::Lookup(std::span<const Probe> probes, std::vector<Hit>& hi
       size_t before = hits.size();
       ProbeHits out{hits, im, static_cast<uint32_t>(base + i)};
       if (is_v4[i]) {
-        if (has_v4_table) LookupV4Exact(im, keys[i], slots[i], out);
+        if (maybe[i]) LookupV4Exact(im, keys[i], slots[i], out);
         LookupV4Cidr(im, keys[i], out);
       } else {
         LookupOne(im, probes[base + i], out);

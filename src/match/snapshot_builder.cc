@@ -514,6 +514,20 @@ Result<MatchSnapshot> MatchSnapshotBuilder::Build(Timestamp built_at) {
     w.Add(SectionId::kV6Buckets, Buckets(v6_keys, 128));
   }
   w.Add(SectionId::kCidrNodes, nodes);
+  if (!v4_table.empty()) {
+    // 16-32 bits per key (at most ~6 % false positives), capped at 2 MiB (a core's L2): most
+    // observed addresses are not indicators, and the filter answers those without touching
+    // the table. Built from the table itself; the loader checks that they agree.
+    uint64_t bits = 64;
+    while (bits < (uint64_t{1} << kMaxFilterBitsLog2) && bits < v4_groups.size() * 16) bits <<= 1;
+    std::vector<uint64_t> filter(bits / 64, 0);
+    for (const V4Slot& s : v4_table) {
+      if (s.group_plus_one == 0) continue;
+      uint64_t bit = FilterBit(HashV4(s.key), bits - 1);
+      filter[bit >> 6] |= uint64_t{1} << (bit & 63);
+    }
+    w.Add(SectionId::kV4Filter, filter);
+  }
   std::vector<uint8_t> bytes = w.Finish(built_at.unix_seconds());
 
   auto image = std::make_shared<MatchSnapshot::Image>();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "cotenant/match_snapshot.h"
@@ -47,9 +48,13 @@ enum class SectionId : uint32_t {
   kV6Nodes = 12,    // uint32_t[n]
   kV6Buckets = 13,  // uint32_t[2^b + 1], by the top b bits (1 <= b <= 16)
   kCidrNodes = 14,  // CidrNode[]: prefix indicator and its enclosing prefix
+  kV4Filter = 15,   // uint64_t[2^b / 64], 6 <= b <= 24: bit FilterBit(HashV4(key)) set for
+                    // every key of kV4Table; a cache-sized membership filter (optional)
 };
-inline constexpr uint32_t kMaxSectionId = 14;
-
+// Readers ignore section ids they do not know, so an optional section (like kV4Filter) does
+// not change the version: older readers skip it, and files without it still read. A section
+// whose layout or meaning changes gets a new id; kVersion changes only when an older reader
+// would misread a file.
 struct SectionEntry {
   uint32_t id;
   uint32_t elem_size;
@@ -157,6 +162,34 @@ inline uint32_t SlotOf(uint64_t mixed, uint64_t capacity) {
 }
 inline uint32_t TagOf(uint64_t mixed) { return static_cast<uint32_t>(mixed >> 32); }
 inline uint64_t HashV4(uint32_t key) { return Mix(key * 0x9E3779B97F4A7C15ull); }
+// The filter bit of a hashed IPv4 key: the top 24 hash bits, independent of the slot (which
+// uses the low 32). `mask` = filter bits - 1.
+inline constexpr int kMaxFilterBitsLog2 = 24;
+inline uint64_t FilterBit(uint64_t hash, uint64_t mask) { return (hash >> 40) & mask; }
+inline bool FilterHas(const uint64_t* filter, uint64_t mask, uint64_t hash) {
+  uint64_t bit = FilterBit(hash, mask);
+  return (filter[bit >> 6] >> (bit & 63)) & 1;
+}
+
+// Renames the first section `from` of an image to id `to` (for tests: an image as an older
+// writer made it, without that section, or with a section this build does not know).
+// Returns false when the image has no such section.
+inline bool RenameSection(std::string& image, SectionId from, uint32_t to) {
+  if (image.size() < sizeof(Header)) return false;
+  Header h;
+  std::memcpy(&h, image.data(), sizeof(h));
+  for (uint64_t i = 0; i < h.section_count; ++i) {
+    size_t at = sizeof(Header) + i * sizeof(SectionEntry);
+    if (at + sizeof(SectionEntry) > image.size()) return false;
+    SectionEntry e;
+    std::memcpy(&e, image.data() + at, sizeof(e));
+    if (e.id != static_cast<uint32_t>(from)) continue;
+    e.id = to;
+    std::memcpy(image.data() + at, &e, sizeof(e));
+    return true;
+  }
+  return false;
+}
 
 // Whether a group of indicator `type` is keyed in string-table namespace `ns`.
 inline bool InNamespace(uint8_t type, Ns ns) {
@@ -230,6 +263,8 @@ struct MatchSnapshot::Image {
   const uint32_t* v6_buckets = nullptr;
   int v6_shift = 0;  // high 64 bits >> shift = bucket
   const match_format::CidrNode* cidr_nodes = nullptr;
+  const uint64_t* v4_filter = nullptr;  // nullptr: no filter, probe the table
+  uint64_t v4_filter_mask = 0;          // bit index mask (2^b - 1)
   uint32_t cidr_node_count = 0;
   // Namespaces present, so a lookup skips tables that cannot hit.
   uint32_t ns_present = 0;  // bit per Ns

@@ -1,4 +1,5 @@
-// MatchSnapshot: builder checks, save/load round trip, corrupt images, memory per indicator.
+// MatchSnapshot: builder checks, save/load round trip, corrupt images, the IPv4 filter, memory
+// per indicator.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -6,6 +7,7 @@
 #include <random>
 
 #include "cotenant/match_snapshot.h"
+#include "match/snapshot_format.h"
 #include "match_testing.h"
 #include "testing.h"
 
@@ -213,6 +215,203 @@ TEST(MatchSnapshot, SaveLoadRoundTripAndCorruption) {
   }
   EXPECT_GT(rejected, 0);
   std::filesystem::remove_all(dir);
+}
+
+std::string Dotted(uint32_t ip) {
+  char text[20];
+  std::snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+                ip & 255);
+  return text;
+}
+
+// Every hit of a batch of address probes as "probe indicator how" lines, plus the number of
+// allowlist suppressions: equal outputs mean equal answers.
+std::vector<std::string> BatchHits(const MatchSnapshot& snap,
+                                   const std::vector<std::string>& values) {
+  std::vector<Probe> probes;
+  for (const auto& v : values) probes.push_back(Probe{v, {}, 0, 0, ObservedKind::kIp});
+  std::vector<Hit> hits;
+  size_t suppressed = snap.Lookup(probes, hits);
+  std::vector<std::string> out;
+  for (const Hit& h : hits) {
+    out.push_back(values[h.probe] + " " + std::string(snap.IndicatorValueAt(h.indicator)) + " " +
+                  std::string(MatchHowName(h.how)));
+  }
+  out.push_back("suppressed " + std::to_string(suppressed));
+  return out;
+}
+
+// The image as a writer without the filter made it: the section is renamed to an id this
+// build does not know, which a reader must skip.
+std::string WithoutFilter(std::string image) {
+  EXPECT_TRUE(match_format::RenameSection(image, match_format::SectionId::kV4Filter, 1000));
+  return image;
+}
+
+// Byte range [offset, offset + count * elem_size) of a section, from the section table.
+std::pair<size_t, size_t> SectionBytes(const std::string& image, match_format::SectionId id) {
+  match_format::Header h;
+  std::memcpy(&h, image.data(), sizeof(h));
+  for (uint32_t i = 0; i < h.section_count; ++i) {
+    match_format::SectionEntry e;
+    std::memcpy(&e, image.data() + sizeof(h) + i * sizeof(e), sizeof(e));
+    if (e.id == static_cast<uint32_t>(id)) return {e.offset, e.count * e.elem_size};
+  }
+  return {0, 0};
+}
+
+// The keys of an image's IPv4 table as addresses (what a lookup can find there).
+std::vector<std::string> TableKeys(const std::string& image) {
+  auto [offset, size] = SectionBytes(image, match_format::SectionId::kV4Table);
+  std::vector<std::string> out;
+  for (size_t at = offset; at + sizeof(match_format::V4Slot) <= offset + size;
+       at += sizeof(match_format::V4Slot)) {
+    match_format::V4Slot slot;
+    std::memcpy(&slot, image.data() + at, sizeof(slot));
+    if (slot.group_plus_one != 0) out.push_back(Dotted(slot.key));
+  }
+  return out;
+}
+
+MatchSnapshotBuilder Ipv4Builder(int n, uint32_t seed, std::vector<std::string>* values) {
+  MatchSnapshotBuilder b;
+  std::mt19937 rng(seed);
+  for (int i = 0; i < n; ++i) {
+    std::string v = Dotted(rng());
+    if (b.Add(Record(IndicatorType::kIpv4, v, i % 2 ? "APT-A" : "APT-B")).ok())
+      values->push_back(v);
+  }
+  EXPECT_TRUE(b.Add(Record(IndicatorType::kCidr, "198.51.100.0/24")).ok());
+  EXPECT_TRUE(b.AddAllow(Indicator{IndicatorType::kIpv4, "192.0.2.7", "192.0.2.7"}).ok());
+  values->push_back("198.51.100.9");
+  values->push_back("192.0.2.7");
+  return b;
+}
+
+// The filter only ever skips addresses the table does not hold: with and without it, every
+// probe gets the same hits, and every indicator finds itself.
+TEST(MatchSnapshot, Ipv4FilterNeverCausesAMiss) {
+  for (int n : {1, 40, 5000, 30000}) {
+    std::vector<std::string> values;
+    auto snap = Ipv4Builder(n, static_cast<uint32_t>(n), &values).Build();
+    ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+    EXPECT_GE(snap->stats().ipv4_filter_bytes, 8u);
+    EXPECT_LE(snap->stats().ipv4_filter_bytes, 2u << 20);
+    auto plain = MatchSnapshot::FromBytes(WithoutFilter(std::string(snap->image())));
+    ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+    EXPECT_EQ(plain->stats().ipv4_filter_bytes, 0u);
+
+    std::vector<std::string> probes = values;
+    std::mt19937 rng(99);
+    for (int i = 0; i < 20000; ++i) probes.push_back(Dotted(rng()));
+    for (size_t i = 0; i + 2 < values.size(); ++i) {  // neighbours share most hash input bits
+      uint32_t v = 0;
+      ASSERT_EQ(std::sscanf(values[i].c_str(), "%*u.%*u.%*u.%u", &v), 1);
+      probes.push_back(values[i].substr(0, values[i].rfind('.') + 1) +
+                       std::to_string((v + 1) % 256));
+    }
+    std::vector<std::string> with = BatchHits(*snap, probes);
+    EXPECT_EQ(with, BatchHits(*plain, probes)) << n << " indicators";
+    // Every IPv4 indicator (and the allowlisted address) is found.
+    for (size_t i = 0; i + 2 < values.size(); i += 1 + values.size() / 2000) {
+      EXPECT_EQ(Hits(*snap, ObservedKind::kIp, values[i]), std::vector<std::string>{values[i]});
+    }
+    EXPECT_EQ(BatchHits(*snap, {"192.0.2.7"}), std::vector<std::string>{"suppressed 1"});
+  }
+}
+
+// Fuzzed images: an image whose filter would hide a table key is refused at load; any image
+// that loads answers exactly as it does without its filter.
+TEST(MatchSnapshot, Ipv4FilterOfCorruptImagesIsCheckedAtLoad) {
+  std::vector<std::string> values;
+  auto built = Ipv4Builder(1000, 5, &values).Build();
+  ASSERT_TRUE(built.ok());
+  const std::string image(built->image());
+  auto [filter_at, filter_size] = SectionBytes(image, match_format::SectionId::kV4Filter);
+  auto [table_at, table_size] = SectionBytes(image, match_format::SectionId::kV4Table);
+  ASSERT_GT(filter_size, 0u);
+  ASSERT_GT(table_size, 0u);
+
+  // Clearing the bit of one indicator: refused, naming the reason.
+  {
+    std::string bad = image;
+    uint32_t a, b, c, d;
+    ASSERT_EQ(std::sscanf(values[0].c_str(), "%u.%u.%u.%u", &a, &b, &c, &d), 4);
+    uint32_t key = a << 24 | b << 16 | c << 8 | d;
+    uint64_t bit = match_format::FilterBit(match_format::HashV4(key), filter_size * 8 - 1);
+    bad[filter_at + bit / 8] = static_cast<char>(bad[filter_at + bit / 8] & ~(1 << (bit % 8)));
+    auto s = MatchSnapshot::FromBytes(bad);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.status().message().find("IPv4 filter disagrees"), std::string::npos)
+        << s.status().ToString();
+    // The same image without the filter is fine: only the filter was wrong.
+    EXPECT_TRUE(MatchSnapshot::FromBytes(WithoutFilter(bad)).ok());
+  }
+  // Bad sizes: not a power of two, empty, larger than 2^24 bits.
+  for (uint64_t words : {uint64_t{3}, uint64_t{0}, uint64_t{1} << 19}) {
+    std::string bad = image;
+    match_format::Header h;
+    std::memcpy(&h, bad.data(), sizeof(h));
+    for (uint32_t i = 0; i < h.section_count; ++i) {
+      size_t at = sizeof(h) + i * sizeof(match_format::SectionEntry);
+      match_format::SectionEntry e;
+      std::memcpy(&e, bad.data() + at, sizeof(e));
+      if (e.id != static_cast<uint32_t>(match_format::SectionId::kV4Filter)) continue;
+      e.count = words;
+      std::memcpy(bad.data() + at, &e, sizeof(e));
+    }
+    EXPECT_FALSE(MatchSnapshot::FromBytes(bad).ok()) << words << " words";
+  }
+
+  std::mt19937 rng(17);
+  int loaded = 0, rejected = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string bad = image;
+    // Bit flips aimed at the filter, the table, or anywhere after the header.
+    int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) {
+      size_t pos;
+      switch (rng() % 3) {
+        case 0:
+          pos = filter_at + rng() % filter_size;
+          break;
+        case 1:
+          pos = table_at + rng() % table_size;
+          break;
+        default:
+          pos = 64 + rng() % (image.size() - 64);
+          break;
+      }
+      bad[pos] = static_cast<char>(bad[pos] ^ (1 << (rng() % 8)));
+    }
+    auto s = MatchSnapshot::FromBytes(bad);
+    if (!s.ok()) {
+      ++rejected;
+      continue;
+    }
+    ++loaded;
+    auto plain = MatchSnapshot::FromBytes(WithoutFilter(bad));
+    ASSERT_TRUE(plain.ok()) << "loads with its filter, not without: " << plain.status().ToString();
+    std::vector<std::string> probes = TableKeys(bad);
+    probes.insert(probes.end(), values.begin(), values.end());
+    for (int k = 0; k < 300; ++k) probes.push_back(Dotted(rng()));
+    ASSERT_EQ(BatchHits(*s, probes), BatchHits(*plain, probes)) << "flip set " << i;
+  }
+  EXPECT_GT(loaded, 50);
+  EXPECT_GT(rejected, 50);
+}
+
+// A file without the filter (as cotenant wrote before it existed) and a file with a section
+// this build does not know both load and answer the same.
+TEST(MatchSnapshot, ReadsImagesWithoutTheFilterAndSkipsUnknownSections) {
+  std::vector<std::string> values;
+  auto built = Ipv4Builder(500, 8, &values).Build();
+  ASSERT_TRUE(built.ok());
+  std::string old_image = WithoutFilter(std::string(built->image()));
+  auto old = MatchSnapshot::FromBytes(old_image);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->stats().ipv4_filter_bytes, 0u);
+  EXPECT_EQ(BatchHits(*old, values), BatchHits(*built, values));
 }
 
 // The documented budget: at most 64 bytes per IPv4 indicator, metadata for a hit included.
