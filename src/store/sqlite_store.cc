@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -157,10 +158,18 @@ class SqliteStore : public Store {
   Status WriteCheck() const;
 
   // Ids of interned things, inserting when new. Valid inside the open transaction.
-  Result<int64_t> IndicatorIdFor(const Indicator& indicator, uint64_t hash);
+  // `display` is stored only when it differs from the value (pass "" otherwise).
+  Result<int64_t> IndicatorIdFor(IndicatorType type, std::string_view value,
+                                 std::string_view display, uint64_t hash);
   Result<int64_t> IndicatorIdFor(const Indicator& indicator) {
-    return IndicatorIdFor(indicator, store::IndicatorKey(indicator.type, indicator.value));
+    std::string_view display = indicator.display != indicator.value
+                                   ? std::string_view(indicator.display)
+                                   : std::string_view();
+    return IndicatorIdFor(indicator.type, indicator.value, display,
+                          store::IndicatorKey(indicator.type, indicator.value));
   }
+  // True when the indicator row `id` holds exactly this type and value.
+  Result<bool> IndicatorAt(int64_t id, std::string_view type, std::string_view value);
   // 0 when the store does not hold the indicator.
   Result<int64_t> FindIndicatorId(const Indicator& indicator);
   Result<int64_t> SourceIdFor(std::string_view name);
@@ -220,9 +229,45 @@ class SqliteIngestBatch : public IngestBatch {
     if (status_.ok()) status_ = s;
   }
   void Reject(const Location& at, std::string reason, std::string_view text);
+  // Resolves the row's source, actor name, list and file ids and appends it to the buffer.
+  Status Buffer(const Observation& o);
   Status Flush();
+  Status InsertIndicators(std::span<const uint32_t> distinct);
+  Status InsertObservations(std::span<const uint32_t> rows);
 
-  static constexpr size_t kFlushSize = 1 << 14;
+  // Rows buffered before a flush. Each costs about 100 bytes plus its text, so a chunk is a
+  // few MB whatever the input size; larger chunks put more rows on each B-tree page touched.
+  static constexpr size_t kFlushSize = 1 << 16;
+  // Rows per multi-row INSERT (fewer statement executions; far below SQLite's bind limit).
+  static constexpr size_t kRowsPerInsert = 32;
+
+  // A buffered observation: ids resolved on arrival, text in `text_` (offset, length).
+  struct Span {
+    uint32_t offset = 0;
+    uint32_t size = 0;
+  };
+  struct Row {
+    uint64_t hash = 0;         // IndicatorKey(type, value)
+    int64_t indicator_id = 0;  // set by Flush
+    int64_t source_id = 0;
+    int64_t name_id = 0;        // 0: no actor
+    int64_t references_id = 0;  // 0: none
+    int64_t basis_id = 0;       // 0: none
+    int64_t file_id = 0;
+    int64_t first_seen = 0;
+    int64_t last_seen = 0;
+    int64_t line = 0;
+    Span value, display, original_text, description, json_path;  // size 0: NULL
+    int32_t confidence = -1;
+    IndicatorType type = IndicatorType::kIpv4;
+    Role role = Role::kUnknown;
+    Tlp tlp = Tlp::kUnmarked;
+    bool exact = true;
+    bool has_first_seen = false;
+    bool has_last_seen = false;
+  };
+  Span Keep(std::string_view text);
+  std::string_view Text(Span span) const { return {text_.data() + span.offset, span.size}; }
 
   SqliteStore& store_;
   IngestId id_;
@@ -232,7 +277,17 @@ class SqliteIngestBatch : public IngestBatch {
   bool open_ = true;
   bool actors_changed_ = false;
   bool names_added_ = false;
-  std::vector<Observation> pending_;  // buffered, written by Flush (bounded: kFlushSize)
+  std::vector<Row> rows_;    // buffered, written by Flush (bounded: kFlushSize)
+  std::string text_;         // the rows' text
+  std::vector<Row> sorted_;  // Flush's reordering buffer
+  // The previous observation's fields and their ids: consecutive records of a file mostly
+  // share source, actor, references and file.
+  struct Last {
+    bool valid = false;
+    std::string source, actor, file;
+    std::vector<std::string> references, basis;
+    int64_t source_id = 0, name_id = 0, references_id = 0, basis_id = 0, file_id = 0;
+  } last_;
 };
 
 // ---- store: open and helpers ------------------------------------------------------------
@@ -255,6 +310,10 @@ Status SqliteStore::Open(const std::string& path) {
     return Corruption("store " + path + " is not a cotenant store: " + probe.status().message());
   }
   if (!read_only_) {
+    // Takes effect only on a new, empty file (an existing store keeps its page size). Larger
+    // pages than SQLite's 4 KiB default make bulk ingest cheaper: fewer B-tree levels and
+    // page splits per row (bench/RESULTS.md).
+    COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA page_size = 16384"));
     COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode = WAL"));
     // With WAL, NORMAL keeps the store consistent through crashes (kill -9, power loss) and
     // only risks losing the last commits on power loss.
@@ -301,8 +360,19 @@ void Bound(Map& map, size_t limit) {
 // collision, so the indicators table needs no index on its text: one B-tree insert per new
 // value, and a chunk sorted by hash inserts in key order. Rows are never deleted, so probing
 // stays exact.
-Result<int64_t> SqliteStore::IndicatorIdFor(const Indicator& indicator, uint64_t hash) {
-  std::string_view type = IndicatorTypeName(indicator.type);
+Result<bool> SqliteStore::IndicatorAt(int64_t id, std::string_view type, std::string_view value) {
+  COTENANT_ASSIGN_OR_RETURN(Statement * find,
+                            Cached("SELECT type, value FROM indicators WHERE id = ?1"));
+  find->BindInt(1, id);
+  COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
+  bool same = found && find->Text(0) == type && find->Text(1) == value;
+  find->Reset();
+  return same;
+}
+
+Result<int64_t> SqliteStore::IndicatorIdFor(IndicatorType type, std::string_view value,
+                                            std::string_view display, uint64_t hash) {
+  std::string_view type_name = IndicatorTypeName(type);
   int64_t id = static_cast<int64_t>(hash);
   for (int probe = 0; probe < 1000; ++probe, id = store::NextIndicatorSlot(id)) {
     COTENANT_ASSIGN_OR_RETURN(
@@ -310,25 +380,18 @@ Result<int64_t> SqliteStore::IndicatorIdFor(const Indicator& indicator, uint64_t
         Cached(
             "INSERT OR IGNORE INTO indicators(id, type, value, display) VALUES(?1, ?2, ?3, ?4)"));
     insert->BindInt(1, id);
-    insert->BindText(2, type, true);
-    insert->BindText(3, indicator.value, true);
-    if (!indicator.display.empty() && indicator.display != indicator.value) {
-      insert->BindText(4, indicator.display, true);
-    }
+    insert->BindText(2, type_name, true);
+    insert->BindText(3, value, true);
+    if (!display.empty()) insert->BindText(4, display, true);
     Status st = insert->Run();
     insert->Reset();
     COTENANT_RETURN_IF_ERROR(st);
     if (db_.Changes() > 0) return id;
-    COTENANT_ASSIGN_OR_RETURN(Statement * find,
-                              Cached("SELECT type, value FROM indicators WHERE id = ?1"));
-    find->BindInt(1, id);
-    COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
-    bool same = found && find->Text(0) == type && find->Text(1) == indicator.value;
-    find->Reset();
+    COTENANT_ASSIGN_OR_RETURN(bool same, IndicatorAt(id, type_name, value));
     if (same) return id;
   }
   return Corruption("store " + db_.path() + ": no free indicator slot near hash of " +
-                    indicator.value);
+                    std::string(value));
 }
 
 Result<int64_t> SqliteStore::FindIndicatorId(const Indicator& indicator) {
@@ -570,120 +633,253 @@ void SqliteIngestBatch::OnObservation(Observation&& o) {
         "first seen " + o.first_seen->ToString() + " is after last seen " + o.last_seen->ToString(),
         o.indicator.value);
   }
-  if (pending_.capacity() == 0) pending_.reserve(kFlushSize);
-  pending_.push_back(std::move(o));
-  if (pending_.size() >= kFlushSize) {
-    Status st = Flush();
-    if (!st.ok()) Fail(st);
-  }
+  Status st = Buffer(o);
+  if (st.ok() && rows_.size() >= kFlushSize) st = Flush();
+  if (!st.ok()) Fail(st);
 }
 
-// Writes the buffered observations. Indicator ids are resolved and rows inserted in indicator
-// id (hash) order, so the B-tree inserts of a chunk touch neighbouring pages instead of random
-// ones, and each distinct value of a chunk is resolved once.
-Status SqliteIngestBatch::Flush() {
-  if (pending_.empty()) return Status::Ok();
-  const size_t n = pending_.size();
-  std::vector<uint64_t> hashes(n);
-  for (size_t k = 0; k < n; ++k) {
-    hashes[k] = store::IndicatorKey(pending_[k].indicator.type, pending_[k].indicator.value);
+SqliteIngestBatch::Span SqliteIngestBatch::Keep(std::string_view text) {
+  Span span{static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(text.size())};
+  text_.append(text);
+  return span;
+}
+
+Status SqliteIngestBatch::Buffer(const Observation& o) {
+  if (!last_.valid || last_.source != o.source) {
+    COTENANT_ASSIGN_OR_RETURN(last_.source_id, store_.SourceIdFor(o.source));
+    last_.source = o.source;
   }
+  if (!last_.valid || last_.actor != o.actor) {
+    last_.name_id = 0;
+    if (!o.actor.empty() && !NormalizeActorName(o.actor).empty()) {
+      COTENANT_ASSIGN_OR_RETURN(last_.name_id, store_.NameIdFor(o.actor, names_added_));
+    }
+    last_.actor = o.actor;
+  }
+  if (!last_.valid || last_.references != o.references) {
+    COTENANT_ASSIGN_OR_RETURN(last_.references_id, store_.ListIdFor(JoinList(o.references)));
+    last_.references = o.references;
+  }
+  if (!last_.valid || last_.basis != o.basis) {
+    COTENANT_ASSIGN_OR_RETURN(last_.basis_id, store_.ListIdFor(JoinList(o.basis)));
+    last_.basis = o.basis;
+  }
+  if (!last_.valid || last_.file != o.location.file) {
+    std::string_view file =
+        o.location.file.empty() ? std::string_view(file_.path) : std::string_view(o.location.file);
+    COTENANT_ASSIGN_OR_RETURN(last_.file_id, store_.FileIdFor(file));
+    last_.file = o.location.file;
+  }
+  last_.valid = true;
+  // Text offsets are 32-bit: flush early rather than overflow (a chunk holds a few MB).
+  constexpr size_t kTextLimit = size_t{1} << 31;
+  size_t text_size = o.indicator.value.size() + o.indicator.display.size() +
+                     o.original_text.size() + o.description.size() + o.location.json_path.size();
+  if (text_.size() + text_size >= kTextLimit) COTENANT_RETURN_IF_ERROR(Flush());
+  if (rows_.capacity() == 0) rows_.reserve(kFlushSize);
+  Row& row = rows_.emplace_back();
+  row.hash = store::IndicatorKey(o.indicator.type, o.indicator.value);
+  row.source_id = last_.source_id;
+  row.name_id = last_.name_id;
+  row.references_id = last_.references_id;
+  row.basis_id = last_.basis_id;
+  row.file_id = last_.file_id;
+  if (o.first_seen) {
+    row.has_first_seen = true;
+    row.first_seen = o.first_seen->unix_seconds();
+  }
+  if (o.last_seen) {
+    row.has_last_seen = true;
+    row.last_seen = o.last_seen->unix_seconds();
+  }
+  row.line = o.location.line;
+  row.value = Keep(o.indicator.value);
+  if (o.indicator.display != o.indicator.value) row.display = Keep(o.indicator.display);
+  if (o.original_text != o.indicator.value) row.original_text = Keep(o.original_text);
+  row.description = Keep(o.description);
+  row.json_path = Keep(o.location.json_path);
+  row.confidence = o.confidence;
+  row.type = o.indicator.type;
+  row.role = o.role;
+  row.tlp = o.tlp;
+  row.exact = o.exact;
+  return Status::Ok();
+}
+
+// The SQL of a multi-row INSERT: `head` followed by `rows` copies of a `columns`-parameter
+// VALUES tuple.
+std::string MultiRowInsert(std::string_view head, int columns, size_t rows) {
+  std::string sql(head);
+  sql += " VALUES";
+  int param = 1;
+  for (size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ",(";
+    for (int c = 0; c < columns; ++c, ++param) {
+      if (c > 0) sql += ',';
+      sql += '?';
+      sql += std::to_string(param);
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
+constexpr std::string_view kInsertIndicator =
+    "INSERT OR IGNORE INTO indicators(id, type, value, display)";
+constexpr int kIndicatorColumns = 4;
+constexpr std::string_view kInsertObservation =
+    "INSERT OR IGNORE INTO observations(ingest_id, indicator_id, actor_name_id, role, source_id, "
+    "references_id, basis_id, first_seen, last_seen, confidence, tlp, exact, original_text, "
+    "description, file_id, line, json_path)";
+constexpr int kObservationColumns = 17;
+
+// Writes the buffered observations. Indicators are inserted and rows written in indicator id
+// (hash) order, so the B-tree inserts of a chunk touch neighbouring pages instead of random
+// ones, and each distinct value of a chunk is written once.
+Status SqliteIngestBatch::Flush() {
+  if (rows_.empty()) return Status::Ok();
+  const size_t n = rows_.size();
+  std::vector<std::pair<uint64_t, uint32_t>> by_hash(n);
+  for (size_t k = 0; k < n; ++k) by_hash[k] = {rows_[k].hash, static_cast<uint32_t>(k)};
+  std::sort(by_hash.begin(), by_hash.end());
+  // Gather the rows in (hash, arrival) order so every later pass reads them sequentially: the
+  // chunk is larger than the CPU caches, and visiting it in hash order missed on every row.
+  sorted_.clear();
+  sorted_.reserve(n);
+  constexpr size_t kAhead = 8;
+  for (size_t k = 0; k < n; ++k) {
+    if (k + kAhead < n) __builtin_prefetch(&rows_[by_hash[k + kAhead].second]);
+    sorted_.push_back(rows_[by_hash[k].second]);
+  }
+  rows_.swap(sorted_);
+  // The first row of each distinct (type, value); later rows of the same value point to it
+  // (as -1 - index) until its id is known.
+  std::vector<uint32_t> distinct;
+  distinct.reserve(n);
+  size_t run_start = 0;  // first entry of `distinct` with the current hash
+  for (size_t k = 0; k < n; ++k) {
+    Row& row = rows_[k];
+    if (k == 0 || rows_[k - 1].hash != row.hash) run_start = distinct.size();
+    uint32_t same = UINT32_MAX;
+    for (size_t d = run_start; d < distinct.size() && same == UINT32_MAX; ++d) {
+      const Row& other = rows_[distinct[d]];
+      if (other.type == row.type && Text(other.value) == Text(row.value)) same = distinct[d];
+    }
+    if (same == UINT32_MAX) {
+      distinct.push_back(static_cast<uint32_t>(k));
+    } else {
+      row.indicator_id = -static_cast<int64_t>(same) - 1;
+    }
+  }
+  COTENANT_RETURN_IF_ERROR(InsertIndicators(distinct));
+  bool moved = false;  // a collision moved an id off its hash
+  for (Row& row : rows_) {
+    if (row.indicator_id < 0) row.indicator_id = rows_[-(row.indicator_id + 1)].indicator_id;
+    moved |= row.indicator_id != static_cast<int64_t>(row.hash);
+  }
+  // Rows are inserted in indicator id order, arrival order among equal ids (the first of two
+  // equal observations is the one stored).
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return hashes[a] != hashes[b] ? hashes[a] < hashes[b] : a < b;
-  });
-  struct Ids {
-    int64_t indicator = 0, source = 0, name = 0, refs = 0, basis = 0, file = 0;
-  };
-  std::vector<Ids> ids(n);
-  uint32_t last = UINT32_MAX;
-  for (uint32_t k : order) {
-    const Observation& o = pending_[k];
-    if (last != UINT32_MAX && hashes[last] == hashes[k] &&
-        pending_[last].indicator == o.indicator) {
-      ids[k].indicator = ids[last].indicator;
-    } else {
-      COTENANT_ASSIGN_OR_RETURN(ids[k].indicator, store_.IndicatorIdFor(o.indicator, hashes[k]));
-    }
-    last = k;
+  if (moved) {
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      int64_t ia = rows_[a].indicator_id, ib = rows_[b].indicator_id;
+      return ia != ib ? ia < ib : a < b;
+    });
   }
-  // Consecutive records of a file mostly share source, actor, references and file.
-  const Observation* prev = nullptr;
-  for (size_t k = 0; k < n; ++k) {
-    const Observation& o = pending_[k];
-    Ids& id = ids[k];
-    const Ids* p = prev != nullptr ? &ids[k - 1] : nullptr;
-    if (p != nullptr && prev->source == o.source) {
-      id.source = p->source;
-    } else {
-      COTENANT_ASSIGN_OR_RETURN(id.source, store_.SourceIdFor(o.source));
+  COTENANT_RETURN_IF_ERROR(InsertObservations(order));
+  rows_.clear();
+  text_.clear();
+  return Status::Ok();
+}
+
+// Inserts the indicators of `distinct` (rows in hash order), kRowsPerInsert per statement, and
+// sets each row's indicator id. When a statement inserted fewer rows than it had, some values
+// were already stored or collided: those rows are checked one by one.
+Status SqliteIngestBatch::InsertIndicators(std::span<const uint32_t> distinct) {
+  static const std::string kMulti =
+      MultiRowInsert(kInsertIndicator, kIndicatorColumns, kRowsPerInsert);
+  static const std::string kSingle = MultiRowInsert(kInsertIndicator, kIndicatorColumns, 1);
+  for (size_t start = 0; start < distinct.size();) {
+    size_t count = distinct.size() - start >= kRowsPerInsert ? kRowsPerInsert : 1;
+    std::span<const uint32_t> group = distinct.subspan(start, count);
+    start += count;
+    COTENANT_ASSIGN_OR_RETURN(Statement * s,
+                              store_.Cached(count > 1 ? kMulti.c_str() : kSingle.c_str()));
+    int p = 0;
+    for (uint32_t r : group) {
+      const Row& row = rows_[r];
+      s->BindInt(p + 1, static_cast<int64_t>(row.hash));
+      s->BindText(p + 2, IndicatorTypeName(row.type), true);
+      s->BindText(p + 3, Text(row.value), true);
+      if (row.display.size > 0) s->BindText(p + 4, Text(row.display), true);
+      p += kIndicatorColumns;
     }
-    if (p != nullptr && prev->actor == o.actor) {
-      id.name = p->name;
-    } else if (!o.actor.empty() && !NormalizeActorName(o.actor).empty()) {
-      COTENANT_ASSIGN_OR_RETURN(id.name, store_.NameIdFor(o.actor, names_added_));
-    }
-    if (p != nullptr && prev->references == o.references) {
-      id.refs = p->refs;
-    } else {
-      COTENANT_ASSIGN_OR_RETURN(id.refs, store_.ListIdFor(JoinList(o.references)));
-    }
-    if (p != nullptr && prev->basis == o.basis) {
-      id.basis = p->basis;
-    } else {
-      COTENANT_ASSIGN_OR_RETURN(id.basis, store_.ListIdFor(JoinList(o.basis)));
-    }
-    if (p != nullptr && prev->location.file == o.location.file) {
-      id.file = p->file;
-    } else {
-      std::string_view file = o.location.file.empty() ? std::string_view(file_.path)
-                                                      : std::string_view(o.location.file);
-      COTENANT_ASSIGN_OR_RETURN(id.file, store_.FileIdFor(file));
-    }
-    prev = &o;
-  }
-  // Insert in indicator id order (ids follow hashes except after a rare collision).
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return ids[a].indicator != ids[b].indicator ? ids[a].indicator < ids[b].indicator : a < b;
-  });
-  COTENANT_ASSIGN_OR_RETURN(
-      Statement * s,
-      store_.Cached("INSERT OR IGNORE INTO observations(ingest_id, indicator_id, actor_name_id, "
-                    "role, source_id, references_id, basis_id, first_seen, last_seen, "
-                    "confidence, tlp, exact, original_text, description, file_id, line, "
-                    "json_path) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                    "?14, ?15, ?16, ?17)"));
-  for (uint32_t k : order) {
-    const Observation& o = pending_[k];
-    const Ids& id = ids[k];
-    s->BindInt(1, id_);
-    s->BindInt(2, id.indicator);
-    if (id.name != 0) s->BindInt(3, id.name);
-    s->BindText(4, RoleName(o.role), true);
-    s->BindInt(5, id.source);
-    if (id.refs != 0) s->BindInt(6, id.refs);
-    if (id.basis != 0) s->BindInt(7, id.basis);
-    s->BindOptionalInt(8, Seconds(o.first_seen));
-    s->BindOptionalInt(9, Seconds(o.last_seen));
-    if (o.confidence >= 0) s->BindInt(10, o.confidence);
-    s->BindText(11, TlpName(o.tlp), true);
-    s->BindInt(12, o.exact ? 1 : 0);
-    if (o.original_text != o.indicator.value) s->BindTextOrNull(13, o.original_text, true);
-    s->BindTextOrNull(14, o.description, true);
-    if (id.file != 0) s->BindInt(15, id.file);
-    if (o.location.line > 0) s->BindInt(16, o.location.line);
-    s->BindTextOrNull(17, o.location.json_path, true);
     Status st = s->Run();
     s->Reset();
-    if (!st.ok()) return st.WithContext(o.location.ToString());
-    if (store_.db_.Changes() > 0) {
-      ++counts_.observations;
-    } else {
-      ++counts_.duplicate_observations;
+    COTENANT_RETURN_IF_ERROR(st);
+    const bool all_new = static_cast<size_t>(store_.db_.Changes()) == group.size();
+    for (uint32_t r : group) {
+      Row& row = rows_[r];
+      row.indicator_id = static_cast<int64_t>(row.hash);
+      if (all_new) continue;
+      std::string_view type = IndicatorTypeName(row.type);
+      COTENANT_ASSIGN_OR_RETURN(bool stored,
+                                store_.IndicatorAt(row.indicator_id, type, Text(row.value)));
+      if (stored) continue;
+      COTENANT_ASSIGN_OR_RETURN(
+          row.indicator_id,
+          store_.IndicatorIdFor(row.type, Text(row.value), Text(row.display), row.hash));
     }
   }
-  pending_.clear();
+  return Status::Ok();
+}
+
+// Inserts the observation rows in the given order, kRowsPerInsert per statement; a row whose
+// natural key is already stored is ignored and counted as a duplicate.
+Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
+  static const std::string kMulti =
+      MultiRowInsert(kInsertObservation, kObservationColumns, kRowsPerInsert);
+  static const std::string kSingle = MultiRowInsert(kInsertObservation, kObservationColumns, 1);
+  for (size_t start = 0; start < rows.size();) {
+    size_t count = rows.size() - start >= kRowsPerInsert ? kRowsPerInsert : 1;
+    std::span<const uint32_t> group = rows.subspan(start, count);
+    start += count;
+    COTENANT_ASSIGN_OR_RETURN(Statement * s,
+                              store_.Cached(count > 1 ? kMulti.c_str() : kSingle.c_str()));
+    int p = 0;
+    for (uint32_t r : group) {
+      const Row& row = rows_[r];
+      s->BindInt(p + 1, id_);
+      s->BindInt(p + 2, row.indicator_id);
+      if (row.name_id != 0) s->BindInt(p + 3, row.name_id);
+      s->BindText(p + 4, RoleName(row.role), true);
+      s->BindInt(p + 5, row.source_id);
+      if (row.references_id != 0) s->BindInt(p + 6, row.references_id);
+      if (row.basis_id != 0) s->BindInt(p + 7, row.basis_id);
+      if (row.has_first_seen) s->BindInt(p + 8, row.first_seen);
+      if (row.has_last_seen) s->BindInt(p + 9, row.last_seen);
+      if (row.confidence >= 0) s->BindInt(p + 10, row.confidence);
+      s->BindText(p + 11, TlpName(row.tlp), true);
+      s->BindInt(p + 12, row.exact ? 1 : 0);
+      if (row.original_text.size > 0) s->BindText(p + 13, Text(row.original_text), true);
+      if (row.description.size > 0) s->BindText(p + 14, Text(row.description), true);
+      if (row.file_id != 0) s->BindInt(p + 15, row.file_id);
+      if (row.line > 0) s->BindInt(p + 16, row.line);
+      if (row.json_path.size > 0) s->BindText(p + 17, Text(row.json_path), true);
+      p += kObservationColumns;
+    }
+    Status st = s->Run();
+    s->Reset();
+    if (!st.ok()) {
+      const Row& first = rows_[group.front()];
+      Location at{file_.path, first.line, std::string(Text(first.json_path))};
+      return st.WithContext("the observations from " + at.ToString());
+    }
+    const int64_t added = store_.db_.Changes();
+    counts_.observations += added;
+    counts_.duplicate_observations += static_cast<int64_t>(group.size()) - added;
+  }
   return Status::Ok();
 }
 
@@ -858,7 +1054,8 @@ Status SqliteIngestBatch::Commit(const Status& reader_error) {
 void SqliteIngestBatch::Rollback() {
   if (!open_) return;
   open_ = false;
-  pending_.clear();
+  rows_.clear();
+  text_.clear();
   for (auto& [sql, stmt] : store_.statements_) stmt->Reset();
   (void)store_.db_.Exec("ROLLBACK");
   store_.ForgetCaches();

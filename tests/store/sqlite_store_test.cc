@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cotenant/store.h"
+#include "store/indicator_key.h"
 #include "store/schema.h"
 #include "store_testing.h"
 
@@ -135,6 +136,66 @@ TEST(SqliteStore, SameRecordsTwiceAddNothing) {
   EXPECT_EQ((*found)->file.path, "file-sha-1");
   EXPECT_EQ((*found)->counts.observations, 2);
   EXPECT_FALSE(store->FindIngest("sha-3")->has_value());
+}
+
+// Large batches are written with multi-row INSERTs in hash order: counts, duplicates inside
+// and across batches, and hash collisions (a row planted at a value's hash slot) must come out
+// exactly as with one row at a time.
+TEST(SqliteStore, ManyRowsWithDuplicatesAndHashCollisions) {
+  TempDir dir;
+  const std::string path = dir.Path("s.db");
+  auto store = OpenOk(path);
+  ASSERT_NE(store, nullptr);
+  auto ip = [](int k) { return "10.0." + std::to_string(k / 256) + "." + std::to_string(k % 256); };
+  // Occupy the hash slots of two values (and the slot after the first) with other values.
+  const int64_t slot7 = static_cast<int64_t>(store::IndicatorKey(IndicatorType::kIpv4, ip(7)));
+  const int64_t slot900 = static_cast<int64_t>(store::IndicatorKey(IndicatorType::kIpv4, ip(900)));
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::string sql =
+        "INSERT INTO indicators(id, type, value) VALUES(" + std::to_string(slot7) +
+        ", 'ipv4', '198.51.100.1'), (" + std::to_string(store::NextIndicatorSlot(slot7)) +
+        ", 'ipv4', '198.51.100.2'), (" + std::to_string(slot900) + ", 'domain', '" + ip(900) + "')";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  std::vector<Observation> obs;
+  for (int k = 0; k < 1000; ++k) {
+    obs.push_back(Obs(IndicatorType::kIpv4, ip(k), "APT28", "feed-a"));
+    if (k % 10 == 0) obs.push_back(Obs(IndicatorType::kIpv4, ip(k), "APT28", "feed-a"));
+  }
+  IngestCounts first = Ingest(*store, "sha-1", obs);
+  EXPECT_EQ(first.observations, 1000);
+  EXPECT_EQ(first.duplicate_observations, 100);
+
+  // Half known, half new, and one known value from another source (a new observation).
+  std::vector<Observation> more;
+  for (int k = 500; k < 1500; ++k)
+    more.push_back(Obs(IndicatorType::kIpv4, ip(k), "APT28", "feed-a"));
+  more.push_back(Obs(IndicatorType::kIpv4, ip(7), "APT28", "feed-b"));
+  IngestCounts second = Ingest(*store, "sha-2", more);
+  EXPECT_EQ(second.observations, 501);
+  EXPECT_EQ(second.duplicate_observations, 500);
+
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->indicators, 1500 + 3);
+  EXPECT_EQ(stats->observations, 1501);
+  auto seven = store->Lookup({IndicatorType::kIpv4, ip(7), ""});
+  ASSERT_TRUE(seven.ok()) << seven.status().ToString();
+  EXPECT_EQ(seven->id, store::NextIndicatorSlot(store::NextIndicatorSlot(slot7)));
+  EXPECT_EQ(seven->observations.size(), 2u);
+  auto nine_hundred = store->Lookup({IndicatorType::kIpv4, ip(900), ""});
+  ASSERT_TRUE(nine_hundred.ok()) << nine_hundred.status().ToString();
+  EXPECT_EQ(nine_hundred->id, store::NextIndicatorSlot(slot900));
+  EXPECT_EQ(nine_hundred->observations.size(), 1u);
+  // Every stored observation points at the indicator with its value.
+  Scanned all = ScanAll(*store);
+  ASSERT_EQ(all.rows.size(), 1501u);
+  std::set<std::string> values(all.values.begin(), all.values.end());
+  EXPECT_EQ(values.size(), 1500u);
+  EXPECT_FALSE(values.contains("198.51.100.1"));
 }
 
 TEST(SqliteStore, SameValueFromTwoSourcesIsTwoObservations) {
