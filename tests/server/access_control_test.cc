@@ -104,6 +104,26 @@ TEST(AccessControlTest, CountsAreCountsOfVisibleRecords) {
   }
 }
 
+// POST /api/match: the matcher runs against the caller's visible indicators only, so a log
+// naming every canary value alerts on exactly the values of the levels within the clearance,
+// and the alerts name only visible actors.
+TEST(AccessControlTest, MatcherAlertsOnlyOnVisibleIndicators) {
+  ServerFixture& f = ServerFixture::Get();
+  std::string log;
+  for (Tlp level : kCanaryLevels) {
+    for (int i = 2; i <= 4; ++i) log += Canaries(level)[i] + "\n";
+  }
+  for (Tlp clearance : kClearances) {
+    int levels = 0;
+    for (Tlp level : kCanaryLevels) levels += Handled(level) <= clearance ? 1 : 0;
+    HttpResult res = Http(f.port(), "POST", "/api/match?format=plain", Auth(clearance), log);
+    ASSERT_EQ(res.status, 200) << res.body;
+    EXPECT_NE(res.body.find("\"alerts\":" + std::to_string(levels * 3) + ","), std::string::npos)
+        << TlpName(clearance) << ": " << res.body;
+    EXPECT_GT(CheckCanaries(res.body, clearance, "/api/match"), 0);
+  }
+}
+
 TEST(AccessControlTest, LookupAboveClearanceIsIndistinguishableFromUnknown) {
   ServerFixture& f = ServerFixture::Get();
   const std::string red_value = Canaries(Tlp::kRed)[3];
