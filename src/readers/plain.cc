@@ -39,33 +39,45 @@ Status ReadPlain(LineReader& lines, const std::string& path, const ReadOptions& 
                             : named_by_file        ? file_actor
                                                    : std::string();
 
+  // One Observation reused for every line: a sink that copies what it keeps (the store)
+  // leaves the strings' buffers here, so a line costs no allocation for them. Every field is
+  // set or cleared on every line, since a sink may also move from it.
+  Observation o;
   std::string_view line;
   while (lines.Next(&line)) {
-    Location location = LineLocation(path, lines.line_number());
+    auto location = [&] { return LineLocation(path, lines.line_number()); };
     if (lines.too_long()) {
-      sink.OnRejection(MakeRejection(std::move(location), "line longer than 1 MiB", line));
+      sink.OnRejection(MakeRejection(location(), "line longer than 1 MiB", line));
       continue;
     }
     std::string_view t = Trim(line);
     if (t.empty() || t.front() == '#' || t.front() == ';') continue;
     std::string_view value = StripInlineComment(t);
     if (!IsValidUtf8(value)) {
-      sink.OnRejection(MakeRejection(std::move(location), "not valid UTF-8", value));
+      sink.OnRejection(MakeRejection(location(), "not valid UTF-8", value));
       continue;
     }
     Result<Indicator> indicator = ParseFeedValue(value, declared);
     if (!indicator.ok()) {
-      sink.OnRejection(MakeRejection(std::move(location), indicator.status().message(), value));
+      sink.OnRejection(MakeRejection(location(), indicator.status().message(), value));
       continue;
     }
-    Observation o;
     o.indicator = std::move(indicator).value();
     o.actor = actor;
     o.role = ChooseRole(options.role, o.indicator.type, Role::kUnknown);
     o.source = source.name;
+    o.references.clear();
+    o.first_seen.reset();
+    o.last_seen.reset();
+    o.confidence = -1;
     o.tlp = options.tlp;
-    o.original_text = std::string(value);
-    o.location = std::move(location);
+    o.original_text.assign(value);
+    o.description.clear();
+    o.basis.clear();
+    o.exact = true;
+    o.location.file = path;
+    o.location.line = lines.line_number();
+    o.location.json_path.clear();
     sink.OnObservation(std::move(o));
   }
   return Status::Ok();

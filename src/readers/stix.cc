@@ -177,6 +177,29 @@ struct Attribution {
   std::string_view infrastructure;   // the infrastructure passed on the way, if any
 };
 
+// What makes an emitted observation a repeat of one already emitted from the same place.
+struct EmittedKey {
+  IndicatorType type = IndicatorType::kIpv4;
+  std::string value;
+  std::string actor;
+  std::string json_path;
+  int64_t first = -1;  // unix seconds, -1 = none
+  int64_t last = -1;
+  bool operator==(const EmittedKey&) const = default;
+};
+struct EmittedKeyHash {
+  size_t operator()(const EmittedKey& k) const {
+    std::hash<std::string_view> text;
+    size_t h = text(k.value);
+    h = h * 0x9e3779b97f4a7c15ULL + text(k.json_path);
+    h = h * 0x9e3779b97f4a7c15ULL + text(k.actor);
+    h = h * 0x9e3779b97f4a7c15ULL + static_cast<size_t>(k.type);
+    h = h * 0x9e3779b97f4a7c15ULL + static_cast<size_t>(k.first);
+    h = h * 0x9e3779b97f4a7c15ULL + static_cast<size_t>(k.last);
+    return h;
+  }
+};
+
 struct Edge {
   std::string_view child;
   Tlp tlp = Tlp::kUnmarked;  // the relationship's marking
@@ -833,11 +856,13 @@ class StixReader {
         if (o.role == Role::kUnknown) o.role = options_.role;
         o.location.file = file_;
         o.location.json_path = v.json_path;
-        auto key =
-            std::make_tuple(o.indicator.type, o.indicator.value, o.actor, o.location.json_path,
-                            o.first_seen ? o.first_seen->unix_seconds() : -1,
-                            o.last_seen ? o.last_seen->unix_seconds() : -1);
-        if (!emitted_.insert(key).second) continue;
+        EmittedKey key{o.indicator.type,
+                       o.indicator.value,
+                       o.actor,
+                       o.location.json_path,
+                       o.first_seen ? o.first_seen->unix_seconds() : -1,
+                       o.last_seen ? o.last_seen->unix_seconds() : -1};
+        if (!emitted_.insert(std::move(key)).second) continue;
         sink_.OnObservation(std::move(o));
       }
     }
@@ -1330,8 +1355,8 @@ class StixReader {
   std::unordered_map<std::string_view, std::string_view> infrastructure_of_;
   std::unordered_map<std::string_view, std::vector<Attribution>> attributions_;
   std::set<std::string> emitted_sources_;
-  std::set<std::tuple<IndicatorType, std::string, std::string, std::string, int64_t, int64_t>>
-      emitted_;
+  // Hashed, not ordered: one insert per emitted observation, so the set is on the hot path.
+  std::unordered_set<EmittedKey, EmittedKeyHash> emitted_;
 };
 
 }  // namespace

@@ -30,6 +30,13 @@ class Statement {
   // the bytes alive until the statement is reset).
   void BindInt(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
   void BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+  void BindIntOrNull(int index, int64_t value, bool present) {
+    if (present) {
+      BindInt(index, value);
+    } else {
+      BindNull(index);
+    }
+  }
   void BindText(int index, std::string_view text, bool stable = false) {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
                       stable ? SQLITE_STATIC : SQLITE_TRANSIENT);
@@ -58,6 +65,8 @@ class Statement {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  // Resets for the next Step, keeping the bindings (for callers that rebind every parameter).
+  void Rewind() { sqlite3_reset(stmt_); }
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }

@@ -841,46 +841,61 @@ Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
   static const std::string kMulti =
       MultiRowInsert(kInsertObservation, kObservationColumns, kRowsPerInsert);
   static const std::string kSingle = MultiRowInsert(kInsertObservation, kObservationColumns, 1);
-  for (size_t start = 0; start < rows.size();) {
+  COTENANT_ASSIGN_OR_RETURN(Statement * multi, store_.Cached(kMulti.c_str()));
+  COTENANT_ASSIGN_OR_RETURN(Statement * single, store_.Cached(kSingle.c_str()));
+  Status st;
+  for (size_t start = 0; start < rows.size() && st.ok();) {
     size_t count = rows.size() - start >= kRowsPerInsert ? kRowsPerInsert : 1;
     std::span<const uint32_t> group = rows.subspan(start, count);
     start += count;
-    COTENANT_ASSIGN_OR_RETURN(Statement * s,
-                              store_.Cached(count > 1 ? kMulti.c_str() : kSingle.c_str()));
+    Statement* s = count > 1 ? multi : single;
+    // Every parameter is bound (NULL included), so the statement is only rewound between
+    // groups, without clearing its bindings.
     int p = 0;
     for (uint32_t r : group) {
       const Row& row = rows_[r];
+      auto text = [&](int index, Span span) {
+        if (span.size > 0) {
+          s->BindText(p + index, Text(span), true);
+        } else {
+          s->BindNull(p + index);
+        }
+      };
       s->BindInt(p + 1, id_);
       s->BindInt(p + 2, row.indicator_id);
-      if (row.name_id != 0) s->BindInt(p + 3, row.name_id);
+      s->BindIntOrNull(p + 3, row.name_id, row.name_id != 0);
       s->BindText(p + 4, RoleName(row.role), true);
       s->BindInt(p + 5, row.source_id);
-      if (row.references_id != 0) s->BindInt(p + 6, row.references_id);
-      if (row.basis_id != 0) s->BindInt(p + 7, row.basis_id);
-      if (row.has_first_seen) s->BindInt(p + 8, row.first_seen);
-      if (row.has_last_seen) s->BindInt(p + 9, row.last_seen);
-      if (row.confidence >= 0) s->BindInt(p + 10, row.confidence);
+      s->BindIntOrNull(p + 6, row.references_id, row.references_id != 0);
+      s->BindIntOrNull(p + 7, row.basis_id, row.basis_id != 0);
+      s->BindIntOrNull(p + 8, row.first_seen, row.has_first_seen);
+      s->BindIntOrNull(p + 9, row.last_seen, row.has_last_seen);
+      s->BindIntOrNull(p + 10, row.confidence, row.confidence >= 0);
       s->BindText(p + 11, TlpName(row.tlp), true);
       s->BindInt(p + 12, row.exact ? 1 : 0);
-      if (row.original_text.size > 0) s->BindText(p + 13, Text(row.original_text), true);
-      if (row.description.size > 0) s->BindText(p + 14, Text(row.description), true);
-      if (row.file_id != 0) s->BindInt(p + 15, row.file_id);
-      if (row.line > 0) s->BindInt(p + 16, row.line);
-      if (row.json_path.size > 0) s->BindText(p + 17, Text(row.json_path), true);
+      text(13, row.original_text);
+      text(14, row.description);
+      s->BindIntOrNull(p + 15, row.file_id, row.file_id != 0);
+      s->BindIntOrNull(p + 16, row.line, row.line > 0);
+      text(17, row.json_path);
       p += kObservationColumns;
     }
-    Status st = s->Run();
-    s->Reset();
+    st = s->Run();
+    s->Rewind();
     if (!st.ok()) {
       const Row& first = rows_[group.front()];
       Location at{file_.path, first.line, std::string(Text(first.json_path))};
-      return st.WithContext("the observations from " + at.ToString());
+      st = st.WithContext("the observations from " + at.ToString());
+      break;
     }
     const int64_t added = store_.db_.Changes();
     counts_.observations += added;
     counts_.duplicate_observations += static_cast<int64_t>(group.size()) - added;
   }
-  return Status::Ok();
+  // The bindings point into this chunk's text, which is about to be cleared.
+  multi->Reset();
+  single->Reset();
+  return st;
 }
 
 void SqliteIngestBatch::OnRelationship(Relationship&& r) {
