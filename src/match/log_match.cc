@@ -393,6 +393,19 @@ std::string DefaultLogName(const std::string& path, LogFormat format) {
   return base.empty() || path == "-" ? "zeek" : base;
 }
 
+// The start of the first line at or after `from` (a line start) that begins with '#', or the
+// end. '#' is rare inside Zeek data lines, so memchr for it beats stopping at every newline.
+size_t NextHeaderLine(std::string_view data, size_t from) {
+  while (from < data.size()) {
+    const void* hit = std::memchr(data.data() + from, '#', data.size() - from);
+    if (hit == nullptr) break;
+    size_t at = static_cast<size_t>(static_cast<const char*>(hit) - data.data());
+    if (at == 0 || data[at - 1] == '\n') return at;
+    from = at + 1;
+  }
+  return data.size();
+}
+
 // Per input stream: the detected format, the Zeek header state, and segment submission.
 class StreamDispatcher {
  public:
@@ -457,9 +470,7 @@ class StreamDispatcher {
         start = pos;
         continue;
       }
-      // Skip to the next line that starts with '#'.
-      size_t hash = data.find("\n#", end > 0 ? end - 1 : 0);
-      pos = hash == std::string_view::npos ? data.size() : hash + 1;
+      pos = NextHeaderLine(data, end);
     }
     if (start < data.size()) Emit(keep, data.substr(start), 0);
   }

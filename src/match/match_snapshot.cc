@@ -584,7 +584,11 @@ void LookupName(const MatchSnapshot::Image& im, std::string_view name, ProbeHits
 void LookupIpValue(const MatchSnapshot::Image& im, int family, uint32_t v4, const Uint128& v6,
                    ProbeHits& out) {
   if (family == 4) {
-    if (im.v4_capacity != 0) LookupV4Exact(im, v4, SlotOf(HashV4(v4), im.v4_capacity), out);
+    uint64_t h = HashV4(v4);
+    if (im.v4_capacity != 0 &&
+        (im.v4_filter == nullptr || FilterHas(im.v4_filter, im.v4_filter_mask, h))) {
+      LookupV4Exact(im, v4, SlotOf(h, im.v4_capacity), out);
+    }
     LookupV4Cidr(im, v4, out);
   } else {
     LookupV6(im, v6, out);
@@ -812,34 +816,54 @@ size_t MatchSnapshot::Lookup(std::span<const Probe> probes, std::vector<Hit>& hi
   size_t suppressed = 0;
   constexpr size_t kBatch = 32;
   uint32_t keys[kBatch];
+  uint64_t hashes[kBatch];
   uint32_t slots[kBatch];
   bool is_v4[kBatch];
-  bool maybe[kBatch];  // passed the filter: probe the table
+  bool maybe[kBatch];  // may be in the IPv4 table: probe it
   const bool has_v4_table = im.v4_capacity != 0;
+  const uint64_t* filter = im.v4_filter;
   for (size_t base = 0; base < probes.size(); base += kBatch) {
     size_t m = std::min(kBatch, probes.size() - base);
-    // Pass 1: parse addresses and prefetch their slots, so the misses overlap.
+    // Pass 1: parse addresses, hash them and prefetch their filter words, so the cache misses
+    // of a batch overlap.
     for (size_t i = 0; i < m; ++i) {
       const Probe& p = probes[base + i];
-      is_v4[i] = p.kind == ObservedKind::kIp && ParseIpv4(p.value, &keys[i]);
-      maybe[i] = false;
-      if (is_v4[i] && has_v4_table) {
-        uint64_t h = HashV4(keys[i]);
-        // Most addresses are not indicators: the cache-sized filter answers those without
-        // touching the table.
-        if (im.v4_filter != nullptr && !FilterHas(im.v4_filter, im.v4_filter_mask, h)) continue;
-        maybe[i] = true;
-        slots[i] = SlotOf(h, im.v4_capacity);
-        __builtin_prefetch(&im.v4_table[slots[i]]);
+      // Addresses, and hosts written as addresses (DNS answers): both take the batched path.
+      is_v4[i] = (p.kind == ObservedKind::kIp || p.kind == ObservedKind::kHost) &&
+                 ParseIpv4(p.value, &keys[i]);
+      maybe[i] = is_v4[i] && has_v4_table;
+      if (maybe[i]) {
+        hashes[i] = HashV4(keys[i]);
+        if (filter != nullptr) {
+          __builtin_prefetch(&filter[FilterBit(hashes[i], im.v4_filter_mask) >> 6]);
+        }
       }
     }
-    // Pass 2: probe.
+    // Pass 2: most addresses are not indicators, and the filter says so without touching the
+    // table; prefetch the table slots of the others.
+    for (size_t i = 0; i < m; ++i) {
+      if (!maybe[i]) continue;
+      if (filter != nullptr && !FilterHas(filter, im.v4_filter_mask, hashes[i])) {
+        maybe[i] = false;
+        continue;
+      }
+      slots[i] = SlotOf(hashes[i], im.v4_capacity);
+      __builtin_prefetch(&im.v4_table[slots[i]]);
+    }
+    // Pass 3: probe.
     for (size_t i = 0; i < m; ++i) {
       size_t before = hits.size();
       ProbeHits out{hits, im, static_cast<uint32_t>(base + i)};
       if (is_v4[i]) {
         if (maybe[i]) LookupV4Exact(im, keys[i], slots[i], out);
         LookupV4Cidr(im, keys[i], out);
+        // As LookupHost: a host is also the host of URL indicators (the text is canonical,
+        // ParseIpv4 takes no leading zeros).
+        const Probe& p = probes[base + i];
+        if (p.kind == ObservedKind::kHost && Has(im, Ns::kUrlHost)) {
+          LookupString(im, Ns::kUrlHost, HashString(Ns::kUrlHost, p.value), p.value,
+                       MatchHow::kUrlHost, out);
+        }
       } else {
         LookupOne(im, probes[base + i], out);
       }

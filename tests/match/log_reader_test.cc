@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include "cotenant/log_match.h"
@@ -162,6 +163,111 @@ TEST(LogInput, ZeekHeaderChangesMidFileAndOtherSeparator) {
   EXPECT_EQ(sink.alerts[1].line, 8u);
   EXPECT_EQ(*sink.alerts[1].time_us, 1700000001000000);
   EXPECT_EQ(stats.malformed, 0u);
+}
+
+// '#' inside a data line is data; only a line that starts with '#' is a header.
+TEST(LogInput, HashInsideZeekDataIsNotAHeader) {
+  std::string log =
+      "#fields\tts\tuid\tid.resp_h\n1700000000.0\tA#1\t203.0.113.1\n#x\n"
+      "#fields\tid.resp_h\tuid\tts\n203.0.113.2\tB#2\t1700000001.0\n#\n203.0.113.1\t#C\t1.0\n";
+  auto snap = SnapshotOf({"203.0.113.1", "203.0.113.2"});
+  for (size_t chunk : {size_t{4096}, size_t{1} << 20}) {
+    Recording sink;
+    LogMatchStats stats;
+    LogMatchOptions o = Options(snap);
+    o.chunk_bytes = chunk;
+    ASSERT_TRUE(MatchBuffer(log, "conn.log", *snap, o, sink, &stats).ok());
+    ASSERT_EQ(sink.alerts.size(), 3u);
+    EXPECT_EQ(sink.alerts[0].uid, "A#1");
+    EXPECT_EQ(sink.alerts[0].line, 2u);
+    EXPECT_EQ(sink.alerts[1].uid, "B#2");
+    EXPECT_EQ(sink.alerts[1].field, "id.resp_h");
+    EXPECT_EQ(sink.alerts[1].line, 5u);
+    EXPECT_EQ(sink.alerts[2].uid, "#C");
+    EXPECT_EQ(sink.alerts[2].line, 7u);
+    EXPECT_EQ(stats.malformed, 0u);
+  }
+}
+
+// The Zeek TSV column walk (separator bit masks, 64 bytes at a time) agrees with a plain
+// split on random lines: fields shorter and longer than a block, empty and unset fields,
+// short (malformed) lines, CR line ends, comment and blank lines, no final newline.
+TEST(ZeekTsvScan, AgreesWithAPlainSplit) {
+  std::mt19937 rng(11);
+  for (char sep : {'\t', '|'}) {
+    match_internal::ZeekTsvPlan plan;
+    std::string s(1, sep);
+    plan.ApplyHeader("#separator " + std::string(sep == '\t' ? "\\x09" : "\\x7c"));
+    plan.ApplyHeader("#fields" + s + "ts" + s + "uid" + s + "id.orig_h" + s + "id.orig_p" + s +
+                     "id.resp_h" + s + "proto" + s + "history");
+    for (int round = 0; round < 200; ++round) {
+      std::string data;
+      struct Expected {
+        std::string value;
+        uint32_t record;
+      };
+      std::vector<Expected> expected;
+      uint64_t records = 0, malformed = 0;
+      int lines = 1 + static_cast<int>(rng() % 12);
+      for (int l = 0; l < lines; ++l) {
+        int shape = static_cast<int>(rng() % 10);
+        if (shape == 0) {
+          data += "#close" + s + "x\n";
+          continue;
+        }
+        if (shape == 1) {
+          data += rng() % 2 ? "\n" : "\r\n";
+          continue;
+        }
+        int columns = shape == 2 ? 1 + static_cast<int>(rng() % 4) : 7;  // short line: malformed
+        std::vector<std::string> fields;
+        for (int c = 0; c < columns; ++c) {
+          std::string f;
+          switch (rng() % 6) {
+            case 0:
+              f = "-";
+              break;
+            case 1:
+              f = "";
+              break;
+            case 2:
+              f = std::string(1 + rng() % 90, 'x');  // spans 64-byte blocks
+              break;
+            default:
+              f = std::to_string(rng() % 256) + "." + std::to_string(rng() % 256) + ".0.1";
+          }
+          fields.push_back(f);
+        }
+        std::string line;
+        for (int c = 0; c < columns; ++c) line += (c ? s : "") + fields[c];
+        bool cr = rng() % 4 == 0;
+        if (cr) line += "\r";
+        bool last = l == lines - 1;
+        data += line + (last && rng() % 2 ? "" : "\n");
+        if (line.empty() || line[0] == '\r') continue;  // a blank line, not a record
+        uint32_t rec = static_cast<uint32_t>(records++);
+        if (columns < 5) {
+          ++malformed;
+          continue;
+        }
+        for (int c : {2, 4}) {
+          std::string v = fields[c];
+          if (c == columns - 1 && cr) v += "\r";
+          if (!v.empty() && v.back() == '\r') v.pop_back();
+          if (!v.empty() && v != "-") expected.push_back({v, rec});
+        }
+      }
+      match_internal::ScanBatch batch;
+      match_internal::ScanZeekTsv(plan, data, batch);
+      ASSERT_EQ(batch.records.size(), records) << data;
+      EXPECT_EQ(batch.malformed, malformed) << data;
+      ASSERT_EQ(batch.probes.size(), expected.size()) << data;
+      for (size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(batch.probes[i].value, expected[i].value) << data;
+        EXPECT_EQ(batch.probes[i].record, expected[i].record) << data;
+      }
+    }
+  }
 }
 
 // Small chunks and two threads give the same alerts, in the same order, as one thread.
