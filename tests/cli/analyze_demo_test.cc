@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.h"
 #include "testing.h"
 
 namespace cotenant {
@@ -20,53 +21,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ReadFile;
+using testing::RunCotenant;
+using testing::RunResult;
 using testing::SourcePath;
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cotenant-analyze-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string Path(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-RunResult Cotenant(const std::vector<std::string>& args, const ScratchDir& dir) {
-  std::string out_path = dir.Path("stdout.txt"), err_path = dir.Path("stderr.txt");
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (!freopen("/dev/null", "r", stdin) || !freopen(out_path.c_str(), "w", stdout) ||
-        !freopen(err_path.c_str(), "w", stderr)) {
-      _exit(126);
-    }
-    std::vector<std::string> copy = args;
-    std::string binary = COTENANT_BINARY;
-    std::vector<char*> argv{binary.data()};
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadFile(out_path);
-  r.err = ReadFile(err_path);
-  return r;
-}
+using testing::TempDir;
 
 struct Verdict {
   std::string leading;
@@ -80,7 +38,7 @@ class AnalyzeDemo : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = dir_.Path("demo.db");
-    RunResult ingest = Cotenant(
+    RunResult ingest = RunCotenant(
         {"--db", db_, "-q", "ingest", SourcePath("demo/naming"), SourcePath("demo/feeds")}, dir_);
     // The demo plants two broken records on purpose: rejections are reported, exit 0.
     ASSERT_EQ(ingest.exit_code, 0) << ingest.out << ingest.err;
@@ -100,7 +58,7 @@ class AnalyzeDemo : public ::testing::Test {
                                      "--state",
                                      dir_.Path("state.json")};
     args.insert(args.end(), extra.begin(), extra.end());
-    RunResult r = Cotenant(args, dir_);
+    RunResult r = RunCotenant(args, dir_);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     json_ = r.out;
     simdjson::dom::element doc;
@@ -138,7 +96,7 @@ class AnalyzeDemo : public ::testing::Test {
     return s;
   }
 
-  ScratchDir dir_;
+  TempDir dir_;
   std::string db_;
   std::string json_;
   simdjson::dom::parser parser_;
@@ -237,7 +195,7 @@ TEST_F(AnalyzeDemo, NewLinksAfterAFurtherIngest) {
   std::string extra = dir_.Path("newcomer.csv");
   std::ofstream(extra) << "Indicator,Type,Actor,First Seen,Last Seen\n"
                           "203.0.113.45:8443,IP:Port,Teal Otter,2025-03-04,2025-03-10\n";
-  RunResult ingest = Cotenant({"--db", db_, "-q", "ingest", extra}, dir_);
+  RunResult ingest = RunCotenant({"--db", db_, "-q", "ingest", extra}, dir_);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
   simdjson::dom::element third = Analyze();
   simdjson::dom::array links = third["new_links"];
@@ -252,22 +210,23 @@ TEST_F(AnalyzeDemo, NewLinksAfterAFurtherIngest) {
 }
 
 TEST_F(AnalyzeDemo, ExplainPrintsTheMatrixAndTimeline) {
-  RunResult r =
-      Cotenant({"--db", db_, "explain", "Copper Lantern", "Velvet Hornet", "--warninglists",
-                SourcePath("demo/lists/warninglists"), "--asn", SourcePath("demo/lists/asn.csv")},
-               dir_);
+  RunResult r = RunCotenant(
+      {"--db", db_, "explain", "Copper Lantern", "Velvet Hornet", "--warninglists",
+       SourcePath("demo/lists/warninglists"), "--asn", SourcePath("demo/lists/asn.csv")},
+      dir_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Evidence x hypothesis matrix"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("203.0.113.45:8443"), std::string::npos);
   EXPECT_NE(r.out.find("Timeline"), std::string::npos);
   EXPECT_NE(r.out.find("2025-03-05"), std::string::npos);
 
-  RunResult unknown = Cotenant({"--db", db_, "explain", "Copper Lantern", "No Such Group"}, dir_);
+  RunResult unknown =
+      RunCotenant({"--db", db_, "explain", "Copper Lantern", "No Such Group"}, dir_);
   EXPECT_EQ(unknown.exit_code, 2) << unknown.out << unknown.err;
   EXPECT_NE(unknown.err.find("No Such Group"), std::string::npos) << unknown.err;
 
   RunResult markdown =
-      Cotenant({"--db", db_, "analyze", "--no-state", "--actor", "Rust Heron"}, dir_);
+      RunCotenant({"--db", db_, "analyze", "--no-state", "--actor", "Rust Heron"}, dir_);
   ASSERT_EQ(markdown.exit_code, 0) << markdown.err;
   EXPECT_NE(markdown.out.find("# cotenant analysis"), std::string::npos);
   EXPECT_NE(markdown.out.find("Rust Heron"), std::string::npos);

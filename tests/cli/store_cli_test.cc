@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli_runner.h"
 #include "testing.h"
 
 namespace cotenant {
@@ -21,56 +22,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ReadFile;
+using testing::RunCotenant;
+using testing::RunResult;
 using testing::SourcePath;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cotenant-cli-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string Path(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs the cotenant binary with `args`; stdin is /dev/null, stdout and stderr are captured.
-RunResult RunCotenant(const std::vector<std::string>& args, const TempDir& dir) {
-  std::string out_path = dir.Path("stdout.txt");
-  std::string err_path = dir.Path("stderr.txt");
-  pid_t pid = fork();
-  if (pid == 0) {
-    freopen("/dev/null", "r", stdin);
-    freopen(out_path.c_str(), "w", stdout);
-    freopen(err_path.c_str(), "w", stderr);
-    std::vector<char*> argv;
-    std::string binary = COTENANT_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = ReadFile(out_path);
-  r.err = ReadFile(err_path);
-  return r;
-}
+using testing::TempDir;
 
 std::string Data(const std::string& name) { return SourcePath("tests/data/store/" + name); }
 
