@@ -381,6 +381,72 @@ TEST_F(BrowserTest, LiveUiLoadsWithATokenAndShowsOnlyTheView) {
   EXPECT_NE(anon.find("needs an API token"), std::string::npos);
 }
 
+// A report with hundreds of pairs and about a thousand graph nodes: the big-graph settings apply,
+// pair pages are built when chosen (not all up front), and a chosen pair deep in the list still
+// shows its evidence.
+TEST_F(BrowserTest, LargeReportBuildsPairPagesOnDemand) {
+  const int kPairs = 320;
+  std::string dir = std::filesystem::path(COTENANT_BINARY).parent_path().string() +
+                    "/browser-large-" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  // Two groups per pair sharing one address in the same week, one own address each.
+  std::string misp = "{\"response\": [";
+  for (int i = 0; i < kPairs; ++i) {
+    for (int side = 0; side < 2; ++side) {
+      if (i + side > 0) misp += ",";
+      std::string net = std::to_string(10 + i / 200) + "." + std::to_string(i % 200) + ".";
+      misp +=
+          "{\"Event\": {\"info\": \"servers\", \"date\": \"2025-03-14\", "
+          "\"Orgc\": {\"name\": \"Feed " +
+          std::to_string(side) +
+          "\"}, \"Tag\": [{\"name\": \"misp-galaxy:threat-actor=\\\"Big Group " +
+          std::to_string(i) + (side ? " B" : " A") +
+          "\\\"\"}, {\"name\": \"tlp:green\"}], \"Attribute\": ["
+          "{\"type\": \"ip-dst\", \"category\": \"Network activity\", \"value\": \"" +
+          net + "1.1\", \"first_seen\": \"2025-03-0" + std::to_string(3 + side) +
+          "T08:00:00Z\"}, {\"type\": \"ip-dst\", \"category\": \"Network activity\", "
+          "\"value\": \"" +
+          net + std::to_string(2 + side) + ".1\", \"first_seen\": \"2025-03-03T08:00:00Z\"}]}}";
+    }
+  }
+  misp += "]}";
+  std::ofstream(dir + "/big.misp.json") << misp;
+  std::string db = dir + "/store.db", html = dir + "/report.html", out;
+  ASSERT_EQ(RunCotenant({"--db", db, "-q", "ingest", dir + "/big.misp.json"}, &out), 0) << out;
+  ASSERT_EQ(RunCotenant({"--db", db, "-q", "report", "-o", html, "--tlp", "green"}, &out), 0);
+  // Choose a pair far down the list.
+  std::ifstream in(html);
+  std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t data = page.find("<script id=\"cotenant-data\" type=\"application/json\">");
+  ASSERT_NE(data, std::string::npos);
+  data = page.find('>', data) + 1;
+  std::string json = page.substr(data, page.find("</script>", data) - data);
+  simdjson::dom::parser p;
+  simdjson::dom::element doc;
+  ASSERT_EQ(p.parse(json).get(doc), simdjson::SUCCESS);
+  size_t pairs = simdjson::dom::array(doc["pairs"]).size();
+  ASSERT_GT(pairs, 300u) << "the store should give more pairs than are built up front";
+  std::string deep =
+      std::string(std::string_view(doc["pairs"].at(pairs - 5)["actors"].at(0)["name"]));
+  Expected e = FromReportJson(json, deep);
+  ASSERT_FALSE(e.evidence.empty());
+  std::string dom =
+      Chromium("--dump-dom", "file://" + html + "#pair=" + e.pair_id, dir + "/chrome");
+  CheckDom(dom, e, "large report");
+  size_t built = 0;
+  for (size_t at = dom.find("<section class=\"pair"); at != std::string::npos;
+       at = dom.find("<section class=\"pair", at + 1)) {
+    ++built;
+  }
+  EXPECT_GE(built, 1u);
+  EXPECT_LT(built, 10u) << "every pair page was built up front";
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(dom, m, std::regex("data-nodes=\"(\\d+)\"")));
+  EXPECT_GT(std::stoi(m[1]), 600) << "not a big graph";
+  std::filesystem::remove_all(dir);
+}
+
 // The live UI's upload panel: a file chosen in the ingest form reaches the store (summary and
 // rejections shown, the new actor joins the graph), and a Zeek conn.log chosen in the match form
 // gives one alert row per visible hit, none for values above the token's clearance.
