@@ -6,18 +6,21 @@
 //   BM_IngestCsv         generated CSV "Indicator,Type,Description" through ReadPath
 //   BM_IngestStix        generated STIX 2.1 bundle (one indicator pattern per object) via ReadPath
 //   BM_PythonJsonLoad    python3 -c 'json.load(...)' of the same STIX bundle
+//   BM_SqliteFloor       SQLite alone writing the rows the plain-list ingest writes (the floor)
 //
 // Rates are per CPU second (this machine is shared; wall time is several times higher).
 //
 // Run (Release build): build/release/ingest_bench --benchmark_counters_tabular=true
 // Results are recorded in bench/RESULTS.md.
 #include <benchmark/benchmark.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,6 +28,7 @@
 #include "cotenant/ingest.h"
 #include "cotenant/reader.h"
 #include "cotenant/store.h"
+#include "store/indicator_key.h"
 
 namespace cotenant {
 namespace {
@@ -247,6 +251,144 @@ void BM_IngestStix(benchmark::State& state) {
   fs::remove_all(dir);
 }
 BENCHMARK(BM_IngestStix)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// The floor under the store: SQLite alone writing what BM_IngestPlain writes (one new indicator
+// and one observation per record) into the same schema and page size, with the store's pragmas,
+// 32-row INSERT statements, chunks of 65,536 rows sorted by indicator id and one transaction;
+// no reading, canonicalization, id resolution or buffering.
+void Exec(sqlite3* db, const std::string& sql, benchmark::State& state) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    state.SkipWithError(err != nullptr ? err : "sqlite3_exec failed");
+  }
+  sqlite3_free(err);
+}
+
+std::string Placeholders(int columns, int rows) {
+  std::string out = " VALUES";
+  for (int r = 0; r < rows; ++r) {
+    out += r == 0 ? "(" : ",(";
+    for (int c = 0; c < columns; ++c) out += c == 0 ? "?" : ",?";
+    out += ")";
+  }
+  return out;
+}
+
+void BM_SqliteFloor(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  constexpr int kRows = 32;
+  constexpr int64_t kChunk = 1 << 16;
+  Generator g;
+  struct Record {
+    int64_t id;
+    std::string type, value;
+  };
+  std::vector<Record> records(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    bool ip = i % 2 == 0;
+    Record& r = records[static_cast<size_t>(i)];
+    r.value = ip ? g.Ipv4() : g.Domain();
+    r.type = ip ? "ipv4" : "domain";
+    r.id = static_cast<int64_t>(
+        store::IndicatorKey(ip ? IndicatorType::kIpv4 : IndicatorType::kDomain, r.value));
+  }
+  std::string dir = TempDir();
+  int run = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string path = dir + "/floor-" + std::to_string(run++) + ".db";
+    {
+      auto store = OpenSqliteStore(path);  // the schema and page size of a new store
+      if (!store.ok()) {
+        state.SkipWithError(store.status().ToString().c_str());
+        break;
+      }
+    }
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    Exec(db,
+         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; "
+         "PRAGMA temp_store = MEMORY; INSERT INTO sources(name) VALUES('synthetic'); "
+         "INSERT INTO actor_names(name, normalized) VALUES('Synthetic Group', 'syntheticgroup'); "
+         "INSERT INTO files(path) VALUES('feed.txt')",
+         state);
+    sqlite3_stmt* indicators[2] = {};
+    sqlite3_stmt* observations[2] = {};
+    for (int k = 0; k < 2; ++k) {
+      int rows = k == 0 ? kRows : 1;
+      std::string ind =
+          "INSERT OR IGNORE INTO indicators(id, type, value, display)" + Placeholders(4, rows);
+      std::string obs =
+          "INSERT OR IGNORE INTO observations(ingest_id, indicator_id, actor_name_id, role, "
+          "source_id, references_id, basis_id, first_seen, last_seen, confidence, tlp, exact, "
+          "original_text, description, file_id, line, json_path)" +
+          Placeholders(17, rows);
+      sqlite3_prepare_v2(db, ind.c_str(), -1, &indicators[k], nullptr);
+      sqlite3_prepare_v2(db, obs.c_str(), -1, &observations[k], nullptr);
+    }
+    std::vector<uint32_t> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), 0u);
+    state.ResumeTiming();
+    Exec(db, "BEGIN IMMEDIATE", state);
+    for (int64_t start = 0; start < n; start += kChunk) {
+      auto first = order.begin() + start;
+      auto last = order.begin() + std::min(n, start + kChunk);
+      std::sort(first, last, [&](uint32_t a, uint32_t b) { return records[a].id < records[b].id; });
+      for (auto it = first; it < last;) {
+        int k = last - it >= kRows ? 0 : 1;
+        int rows = k == 0 ? kRows : 1;
+        sqlite3_stmt* ind = indicators[k];
+        sqlite3_stmt* obs = observations[k];
+        for (int r = 0; r < rows; ++r) {
+          const uint32_t i = it[r];
+          const Record& rec = records[i];
+          int p = 4 * r;
+          sqlite3_bind_int64(ind, p + 1, rec.id);
+          sqlite3_bind_text(ind, p + 2, rec.type.data(), static_cast<int>(rec.type.size()),
+                            SQLITE_STATIC);
+          sqlite3_bind_text(ind, p + 3, rec.value.data(), static_cast<int>(rec.value.size()),
+                            SQLITE_STATIC);
+          sqlite3_bind_null(ind, p + 4);
+          p = 17 * r;
+          sqlite3_bind_int64(obs, p + 1, 1);
+          sqlite3_bind_int64(obs, p + 2, rec.id);
+          sqlite3_bind_int64(obs, p + 3, 1);
+          sqlite3_bind_text(obs, p + 4, "unknown", 7, SQLITE_STATIC);
+          sqlite3_bind_int64(obs, p + 5, 1);
+          for (int c = 6; c <= 10; ++c) sqlite3_bind_null(obs, p + c);
+          sqlite3_bind_text(obs, p + 11, "unmarked", 8, SQLITE_STATIC);
+          sqlite3_bind_int64(obs, p + 12, 1);
+          sqlite3_bind_null(obs, p + 13);
+          sqlite3_bind_null(obs, p + 14);
+          sqlite3_bind_int64(obs, p + 15, 1);
+          sqlite3_bind_int64(obs, p + 16, i + 1);
+          sqlite3_bind_null(obs, p + 17);
+        }
+        if (sqlite3_step(ind) != SQLITE_DONE || sqlite3_step(obs) != SQLITE_DONE) {
+          state.SkipWithError(sqlite3_errmsg(db));
+          break;
+        }
+        sqlite3_reset(ind);
+        sqlite3_reset(obs);
+        it += rows;
+      }
+    }
+    Exec(db, "COMMIT", state);
+    state.PauseTiming();
+    for (int k = 0; k < 2; ++k) {
+      sqlite3_finalize(indicators[k]);
+      sqlite3_finalize(observations[k]);
+    }
+    sqlite3_close(db);
+    fs::remove(path);
+    fs::remove(path + "-wal");
+    fs::remove(path + "-shm");
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_SqliteFloor)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 // The baseline: Python's json module only loading the same STIX bundle (no pattern parsing, no
 // canonicalization, no storage), CPU time measured inside Python (time.process_time) so
