@@ -176,6 +176,11 @@ class Engine {
   }
   int Listed(uint32_t key);
   std::vector<ListHit> ListHits(uint32_t key) const;
+  // A full host name found only under a listed service's name ("a0705076.xsph.ru" under a
+  // top-sites entry "xsph.ru", "x.duckdns.org" under a dynamic-DNS parent): one tenant's own
+  // name on a shared service, not the service itself. It does not weaken the name; the
+  // registrable-domain level carries the listing.
+  bool IsTenantHit(uint32_t key, const ListHit& hit) const;
   // Numeric features of one shared key; with `ev`, also the text for the report.
   // `names` (two vectors) collects the names as written, with `ev` only.
   ai::Item Evaluate(uint32_t a, uint32_t b, uint32_t key, uint32_t side_a, uint32_t side_b,
@@ -522,10 +527,18 @@ std::vector<ListHit> Engine::ListHits(uint32_t key) const {
   return {};
 }
 
+bool Engine::IsTenantHit(uint32_t key, const ListHit& hit) const {
+  const ListInfo& info = opt_.lists->lists()[hit.list];
+  return ai::CodeKind(keys_.codes[key]) == ai::KeyKind::kDomain &&
+         info.match == ListMatch::kHostname && info.kind == ListKind::kServiceProvider &&
+         hit.detail.rfind("under ", 0) == 0;
+}
+
 int Engine::Listed(uint32_t key) {
   if (key_listed_[key] != -2) return key_listed_[key];
   int kind = -1;
   for (const ListHit& hit : ListHits(key)) {
+    if (IsTenantHit(key, hit)) continue;
     ListKind k = opt_.lists->lists()[hit.list].kind;
     // Sinkhole and proxy lists say more than a generic provider list.
     int rank = k == ListKind::kSinkhole ? 3 : k == ListKind::kProxy ? 2 : 1;
@@ -666,6 +679,11 @@ ai::Item Engine::Evaluate(uint32_t a, uint32_t b, uint32_t key, uint32_t side_a,
   }
   for (const ListHit& hit : ListHits(key)) {
     const ListInfo& info = opt_.lists->lists()[hit.list];
+    if (IsTenantHit(key, hit)) {
+      ev->weight_reasons.push_back("not weakened: a name " + hit.detail + " (" + info.name +
+                                   ") is one tenant's own name on a shared service");
+      continue;
+    }
     ev->listed.push_back(info.name + " [" + std::string(ListKindName(info.kind)) +
                          "]: " + hit.detail);
   }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "analysis/internal.h"
@@ -96,6 +97,37 @@ std::string Percent(double p) {
 
 bool ContainsId(const std::vector<ActorId>& v, ActorId id) {
   return std::find(v.begin(), v.end(), id) != v.end();
+}
+
+// Shared aliases from which two naming records count as one group's.
+constexpr size_t kManySharedNames = 3;
+
+// The longest run of 1-3 words of `name` (split at anything but ASCII letters and digits)
+// that, normalized, is one of `names` and has at least 4 characters with a letter; "" if none.
+std::string NameInside(std::string_view name, const std::set<std::string>& names) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x80 && std::isalnum(u)) {
+      word.push_back(static_cast<char>(std::tolower(u)));
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  std::string best;
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string run;
+    for (size_t n = 0; n < 3 && i + n < words.size(); ++n) {
+      run += words[i + n];
+      bool letter = std::any_of(run.begin(), run.end(),
+                                [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+      if (run.size() >= 4 && letter && run.size() > best.size() && names.count(run)) best = run;
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -437,6 +469,12 @@ void JudgeItem(const Item& it, const std::string& value, Evidence* ev) {
       set(H::kSameActor, Mark::kC, "one group would use its own " + level + " under both names");
       set(H::kCollaboration, Mark::kC, "a specific " + level + " in common; " + time_text);
       if (address) set(H::kProxy, Mark::kC, "a proxy or VPN exit is shared by several parties");
+      // Two tenants of one provider do not share one registered name; a name that changed
+      // hands is reallocation, which the dates would have to show.
+      if (chosen_name && it.spec >= 0.5) {
+        set(H::kSharedProvider, Mark::kI,
+            "renting from one provider does not give two groups the same " + level);
+      }
       if (sinkhole_pattern) {
         set(H::kSinkhole, Mark::kC,
             "only the actors' domains resolve here: the pattern of a sinkhole");
@@ -497,14 +535,20 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
     // A naming source that lists one group's own name as a synonym of the other says they are
     // one group ("Glass Moth" listed under Copper Lantern while another source tracks it
     // apart); an alias both merely share is weaker.
-    std::set<std::string> a_names, shared_names;
+    std::set<std::string> a_names, b_names;
+    std::map<std::string, std::string> shared_names;  // normalized -> as written
     std::string synonym_of;  // "<name>" listed by <source> for the other group
     for (const auto& alias : a.aliases) a_names.insert(NormalizeActorKey(alias.name));
     a_names.insert(NormalizeActorKey(a.name));
+    for (const auto& alias : b.aliases) b_names.insert(NormalizeActorKey(alias.name));
+    b_names.insert(NormalizeActorKey(b.name));
     for (const auto& alias : b.aliases) {
-      if (a_names.count(NormalizeActorKey(alias.name))) shared_names.insert(alias.name);
+      std::string key = NormalizeActorKey(alias.name);
+      if (!key.empty() && a_names.count(key)) shared_names.emplace(key, alias.name);
     }
-    if (a_names.count(NormalizeActorKey(b.name))) shared_names.insert(b.name);
+    if (a_names.count(NormalizeActorKey(b.name))) {
+      shared_names.emplace(NormalizeActorKey(b.name), b.name);
+    }
     for (const auto& alias : a.aliases) {
       if (synonym_of.empty() && NormalizeActorKey(alias.name) == NormalizeActorKey(b.name) &&
           NormalizeActorKey(a.name) != NormalizeActorKey(b.name)) {
@@ -552,16 +596,53 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
       Evidence& ev = add(EvidenceLevel::kNaming, "both are part of one umbrella group", 0.6);
       set(ev, H::kSameActor, Mark::kC, "sub-clusters of one umbrella are often lumped together");
       set(ev, H::kCollaboration, Mark::kC, "sub-clusters of one umbrella share resources");
+    } else if (shared_names.size() >= kManySharedNames) {
+      // Two naming records that agree on several of their aliases describe one group that
+      // the sources failed to join ("gamaredon" in maltrail and MISP's "Gamaredon Group" both
+      // list ACTINIUM, Shuckworm, UAC-0010, DEV-0157...), or an umbrella and its sub-cluster.
+      std::string list;
+      size_t shown = 0;
+      for (const auto& [key, written] : shared_names) {
+        if (shown++ == 4) {
+          list += ", ...";
+          break;
+        }
+        list += (list.empty() ? "" : ", ") + written;
+      }
+      Evidence& ev = add(EvidenceLevel::kNaming,
+                         "both groups are listed under " + std::to_string(shared_names.size()) +
+                             " common names (" + list + ")",
+                         1.0);
+      set(ev, H::kSameActor, Mark::kCC,
+          "naming sources that share this many aliases describe one group (or an umbrella and "
+          "its sub-cluster)");
+      set(ev, H::kCollaboration, Mark::kI,
+          "naming data suggests one group, not two working together");
     } else if (!shared_names.empty()) {
-      Evidence& ev =
-          add(EvidenceLevel::kNaming,
-              "both groups are listed under the name \"" + *shared_names.begin() + "\"", 0.5);
+      Evidence& ev = add(
+          EvidenceLevel::kNaming,
+          "both groups are listed under the name \"" + shared_names.begin()->second + "\"", 0.5);
       set(ev, H::kSameActor, Mark::kC, "one alias for both: naming sources may have merged them");
     } else if (a.kind == ActorKind::kUnregistered || b.kind == ActorKind::kUnregistered) {
-      const ActorInfo& u = a.kind == ActorKind::kUnregistered ? a : b;
-      Evidence& ev =
-          add(EvidenceLevel::kNaming, "\"" + u.name + "\" is a name no naming data knows", 0.4);
-      set(ev, H::kSameActor, Mark::kN, "an unknown name may be an alias the naming data lacks");
+      const bool a_unknown = a.kind == ActorKind::kUnregistered;
+      const ActorInfo& u = a_unknown ? a : b;
+      const ActorInfo& known = a_unknown ? b : a;
+      // Report and file names become actor names ("lazarus-three-rats", "iocs_gamaredon_remcos",
+      // "okrum_ke3chang"): one that spells a name of the other group is about that group.
+      std::string contained =
+          known.kind == ActorKind::kGroup ? NameInside(u.name, a_unknown ? b_names : a_names) : "";
+      if (!contained.empty()) {
+        Evidence& ev = add(EvidenceLevel::kNaming,
+                           "\"" + u.name + "\", a name no naming data knows, contains \"" +
+                               contained + "\", a name of " + known.name,
+                           0.6);
+        set(ev, H::kSameActor, Mark::kC,
+            "a report or file named after " + known.name + " is about that group");
+      } else {
+        Evidence& ev =
+            add(EvidenceLevel::kNaming, "\"" + u.name + "\" is a name no naming data knows", 0.4);
+        set(ev, H::kSameActor, Mark::kN, "an unknown name may be an alias the naming data lacks");
+      }
     } else {
       Evidence& ev = add(EvidenceLevel::kNaming, "no naming source links the two names", 0.4);
       set(ev, H::kSameActor, Mark::kI, "the naming data keeps them apart");
@@ -571,7 +652,7 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
   // What the value items show or lack.
   const std::vector<Item>& items = *ctx.items;
   bool dedicated_concurrent = false, concurrent_value = false, any_exact = false;
-  bool any_value = false, any_dependent = false;
+  bool any_value = false, any_dependent = false, any_dedicated = false, any_dated = false;
   bool any_tooling = false, any_network = false, any_sinkhole = false, any_proxy = false;
   double weight_keep = 1.0;
   std::set<std::string> families;
@@ -583,6 +664,11 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
       if (it.listed < 0) any_exact = true;
     }
     if (dedicated && it.time == TimeRelation::kConcurrent) concurrent_value = true;
+    if (dedicated) any_dedicated = true;
+    if (dedicated && (it.time == TimeRelation::kConcurrent ||
+                      it.time == TimeRelation::kSequential || it.time == TimeRelation::kFarApart)) {
+      any_dated = true;
+    }
     if (dedicated && it.listed < 0 && it.time == TimeRelation::kConcurrent &&
         !Dependent(it.independence) && !(it.both_via && it.via_resolution)) {
       dedicated_concurrent = true;
@@ -599,7 +685,17 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
     }
     if (it.listed == static_cast<int>(ListKind::kProxy) || it.role_proxy) any_proxy = true;
   }
-  if (!dedicated_concurrent) {
+  if (!dedicated_concurrent && any_dedicated && !any_dated) {
+    // Every shared value lacks observed dates on one side (undated trails and lists): that
+    // nothing is concurrent says nothing about tenants coming and going or a hand-over.
+    Evidence& ev = add(EvidenceLevel::kPairSummary,
+                       "no shared value has observed dates on both sides: whether they were in "
+                       "use at the same time is unknown",
+                       0.5);
+    set(ev, H::kCollaboration, Mark::kI,
+        "collaboration shows as concurrent use of dedicated infrastructure, which these dates "
+        "cannot show");
+  } else if (!dedicated_concurrent) {
     Evidence& ev =
         add(EvidenceLevel::kPairSummary,
             concurrent_value ? "no dedicated, independently reported value was in use by both at "

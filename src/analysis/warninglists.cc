@@ -26,6 +26,13 @@ std::string Lower(std::string_view s) {
 ListKind GuessKind(std::string_view name, std::string_view description) {
   std::string text = Lower(name) + " " + Lower(description);
   if (text.find("sinkhole") != std::string::npos) return ListKind::kSinkhole;
+  // MISP's vpn-ipv4/-ipv6 lists cover "VPN providers and datacenters": whole hosting ranges
+  // (Vultr, Azure, AWS...) where a rented server is not an exit node. Such a mixed list says
+  // "shared provider", not "proxy".
+  if (text.find("datacenter") != std::string::npos ||
+      text.find("data center") != std::string::npos) {
+    return ListKind::kServiceProvider;
+  }
   if (text.find("tor ") != std::string::npos || text.find("tor exit") != std::string::npos ||
       text.find(" tor") != std::string::npos || text.find("vpn") != std::string::npos ||
       text.find("proxy") != std::string::npos || text.find("proxies") != std::string::npos ||

@@ -97,6 +97,14 @@ TEST(Warninglists, KindsFromNames) {
   EXPECT_EQ(w.lists()[1].kind, ListKind::kProxy);
   EXPECT_EQ(w.lists()[2].kind, ListKind::kProxy);
   EXPECT_EQ(w.lists()[3].kind, ListKind::kServiceProvider);
+  // MISP's vpn-ipv4 list mixes VPN providers with whole datacenter ranges: a provider, not an
+  // exit node.
+  ASSERT_TRUE(
+      w.LoadMispList(R"({"name": "Specialized list of vpn-ipv4 addresses belonging to )"
+                     R"(common VPN providers and datacenters", "type": "cidr", "list": []})",
+                     "e")
+          .ok());
+  EXPECT_EQ(w.lists()[4].kind, ListKind::kServiceProvider);
 }
 
 TEST(Warninglists, BadInputIsReportedNotGuessed) {

@@ -314,3 +314,187 @@ TEST(Hypotheses, GroupWhoseNameAnotherSourceListsAsASynonymIsSameActor) {
 
 }  // namespace
 }  // namespace cotenant::testing
+
+// Cases seen on the shared real data (docs/findings-shared-data.md).
+namespace cotenant::testing {
+namespace {
+
+using T = IndicatorType;
+
+ActorInfo Group(ActorId id, std::string name, std::string source,
+                std::vector<std::string> aliases) {
+  ActorInfo info;
+  info.id = id;
+  info.name = name;
+  info.aliases.push_back({name, source, std::nullopt});
+  for (auto& a : aliases) info.aliases.push_back({std::move(a), source, std::nullopt});
+  return info;
+}
+
+const Evidence* FindLevel(const PairFinding& p, EvidenceLevel level) {
+  for (const auto& e : p.evidence) {
+    if (e.level == level) return &e;
+  }
+  return nullptr;
+}
+
+Mark CellOf(const Evidence& e, Hypothesis h) { return e.cells[static_cast<size_t>(h)].mark; }
+
+// maltrail's undated trail and a dated report share names: that nothing is shown concurrent
+// is no sign of tenants coming and going or of a hand-over.
+TEST(RealDataCases, UndatedSideSaysNothingAboutTenantsComingAndGoing) {
+  InputBuilder b;
+  uint32_t x = b.Actor(1, "X");
+  uint32_t y = b.Actor(2, "Y");
+  for (std::string d : {"celticso.example", "pasamart.example", "heato.example"}) {
+    b.Add(x, T::kDomain, d, "maltrail", "2026-11-28", "", {}, {}, /*estimated=*/true);
+    b.Add(y, T::kDomain, d, "talos", "2022-09-14");
+  }
+  AnalysisResult r = RunAnalysis(b.in);
+  const PairFinding* p = FindPair(r, "X", "Y");
+  ASSERT_NE(p, nullptr);
+  for (const auto& e : p->evidence) {
+    if (e.level != EvidenceLevel::kPairSummary) continue;
+    EXPECT_NE(CellOf(e, Hypothesis::kReallocation), Mark::kC) << e.value << "\n" << Describe(*p);
+    EXPECT_NE(CellOf(e, Hypothesis::kSharedProvider), Mark::kC) << e.value;
+  }
+  bool unknown_said = false;
+  for (const auto& e : p->evidence) {
+    unknown_said |=
+        e.value.find("whether they were in use at the same time is unknown") != std::string::npos;
+  }
+  EXPECT_TRUE(unknown_said) << Describe(*p);
+  EXPECT_NE(p->leading, Hypothesis::kSharedProvider) << Describe(*p);
+  EXPECT_NE(p->leading, Hypothesis::kReallocation) << Describe(*p);
+}
+
+// "gamaredon" (maltrail's header) and MISP's "Gamaredon Group" are one group the naming
+// sources did not join; their subdomains of a free host on a top-sites list are the group's own.
+TEST(RealDataCases, RecordsSharingManyAliasesAndTenantNamesAreSameActor) {
+  InputBuilder b;
+  uint32_t m = b.Actor(Group(1, "gamaredon", "maltrail",
+                             {"actinium", "shuckworm", "uac-0010", "primitive bear", "pterodo"}));
+  uint32_t g = b.Actor(Group(2, "Gamaredon Group", "misp-galaxy:threat-actor",
+                             {"ACTINIUM", "Actinium", "Shuckworm", "UAC-0010", "PRIMITIVE BEAR"}));
+  std::vector<std::string> names = {"a0705076.xsph.example", "a0700462.xsph.example",
+                                    "a0705880.xsph.example", "a0698649.xsph.example",
+                                    "motoristo.example"};
+  for (const auto& d : names) {
+    b.Add(m, T::kDomain, d, "maltrail", "2026-11-28", "", {}, {}, /*estimated=*/true);
+    b.Add(g, T::kDomain, d, "talos", "2022-09-14");
+  }
+  Warninglists lists;
+  ListInfo info;
+  info.name = "Top 10K most-used sites";
+  info.kind = ListKind::kServiceProvider;
+  info.match = ListMatch::kHostname;
+  lists.AddList(info, {"xsph.example"});
+  AnalysisResult r = RunAnalysis(b.in, &lists);
+  const PairFinding* p = FindPair(r, "gamaredon", "Gamaredon Group");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->leading, Hypothesis::kSameActor) << Describe(*p);
+  const Evidence* naming = FindLevel(*p, EvidenceLevel::kNaming);
+  ASSERT_NE(naming, nullptr);
+  EXPECT_NE(naming->value.find("4 common names"), std::string::npos) << naming->value;
+  EXPECT_EQ(CellOf(*naming, Hypothesis::kSameActor), Mark::kCC);
+  EXPECT_EQ(CellOf(*naming, Hypothesis::kCollaboration), Mark::kI);
+  // A tenant's name under the listed host is not the shared service itself.
+  const Evidence* tenant = FindEvidence(*p, "a0705076.xsph.example");
+  ASSERT_NE(tenant, nullptr) << Describe(*p);
+  EXPECT_TRUE(tenant->listed.empty()) << tenant->listed.front();
+  EXPECT_NE(CellOf(*tenant, Hypothesis::kSharedProvider), Mark::kCC);
+  bool noted = false;
+  for (const auto& w : tenant->weight_reasons) {
+    noted |= w.find("under xsph.example") != std::string::npos;
+  }
+  EXPECT_TRUE(noted);
+}
+
+// The listed host itself stays listed: only names under it are tenants' own.
+TEST(RealDataCases, TheListedHostItselfStaysAService) {
+  InputBuilder b;
+  uint32_t x = b.Actor(1, "X");
+  uint32_t y = b.Actor(2, "Y");
+  b.Add(x, T::kDomain, "od.example", "f1", "2024-01-01", "2024-01-20");
+  b.Add(y, T::kDomain, "od.example", "f2", "2024-01-05", "2024-01-25");
+  Warninglists lists;
+  ListInfo info;
+  info.name = "Top sites";
+  info.kind = ListKind::kServiceProvider;
+  info.match = ListMatch::kHostname;
+  lists.AddList(info, {"od.example"});
+  AnalysisResult r = RunAnalysis(b.in, &lists);
+  const PairFinding* p = FindPair(r, "X", "Y");
+  ASSERT_NE(p, nullptr);
+  const Evidence* e = FindEvidence(*p, "od.example");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->listed.size(), 1u);
+  EXPECT_EQ(p->leading, Hypothesis::kSharedProvider) << Describe(*p);
+}
+
+// Talos and ESET file names become actor names; one that spells a group's name is about it.
+TEST(RealDataCases, ReportNamedAfterAGroupPointsToThatGroup) {
+  struct Case {
+    std::string unknown;
+    bool linked;
+  };
+  for (const Case& c : std::vector<Case>{{"lazarus-three-rats", true},
+                                         {"iocs_lazarus_magicrat", true},
+                                         {"Lazarus NukeSped", true},
+                                         {"hidden-cobra-report", true},
+                                         {"zinc-report", true},
+                                         {"cobra-three-rats", false},
+                                         {"laz-report", false}}) {
+    InputBuilder b;
+    uint32_t l = b.Actor(Group(1, "lazarus", "maltrail", {"hidden cobra", "zinc"}));
+    uint32_t u = b.Actor(2, c.unknown, ActorKind::kUnregistered);
+    b.Add(l, T::kDomain, "tecnojournals.example", "maltrail", "2026-11-28", "", {}, {}, true);
+    b.Add(u, T::kDomain, "tecnojournals.example", "talos", "2022-09-08");
+    AnalysisResult r = RunAnalysis(b.in);
+    const PairFinding* p = FindPair(r, "lazarus", c.unknown);
+    ASSERT_NE(p, nullptr) << c.unknown;
+    const Evidence* naming = FindLevel(*p, EvidenceLevel::kNaming);
+    ASSERT_NE(naming, nullptr);
+    EXPECT_EQ(naming->value.find("contains") != std::string::npos, c.linked)
+        << c.unknown << ": " << naming->value;
+    EXPECT_EQ(CellOf(*naming, Hypothesis::kSameActor), c.linked ? Mark::kC : Mark::kN) << c.unknown;
+  }
+}
+
+}  // namespace
+}  // namespace cotenant::testing
+
+namespace cotenant::testing {
+namespace {
+
+// maltrail files SideCopy's domains under SideWinder and Transparent Tribe: undated shared
+// registered names are not explained by both renting free subdomains and VPS from one provider.
+TEST(RealDataCases, SharedUndatedNamesAreNotExplainedByProviderParents) {
+  InputBuilder b;
+  uint32_t s = b.Actor(1, "Sidewinder");
+  uint32_t t = b.Actor(2, "Transparent Tribe");
+  for (std::string d : {"pafwa.example", "securedesk.example", "afghannews.example"}) {
+    b.Add(s, IndicatorType::kDomain, d, "maltrail", "2026-11-28", "", {}, {}, true);
+    b.Add(t, IndicatorType::kDomain, d, "maltrail", "2026-11-28", "", {}, {}, true);
+  }
+  for (std::string p : {"rf.example", "myddns.example", "webhost.example", "contabo.example"}) {
+    b.Add(s, IndicatorType::kDomain, "a." + p, "maltrail", "2026-11-28", "", {}, {}, true);
+    b.Add(t, IndicatorType::kDomain, "b." + p, "maltrail", "2026-11-28", "", {}, {}, true);
+  }
+  Warninglists lists;
+  ListInfo info;
+  info.name = "Free hosting and dynamic DNS";
+  info.kind = ListKind::kServiceProvider;
+  info.match = ListMatch::kHostname;
+  lists.AddList(info, {"rf.example", "myddns.example", "webhost.example", "contabo.example"});
+  AnalysisResult r = RunAnalysis(b.in, &lists);
+  const PairFinding* p = FindPair(r, "Sidewinder", "Transparent Tribe");
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE(p->leading, Hypothesis::kSharedProvider) << Describe(*p);
+  const Evidence* e = FindEvidence(*p, "pafwa.example");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->cells[static_cast<size_t>(Hypothesis::kSharedProvider)].mark, Mark::kI);
+}
+
+}  // namespace
+}  // namespace cotenant::testing

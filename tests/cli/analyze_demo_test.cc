@@ -153,7 +153,7 @@ TEST_F(AnalyzeDemo, TheStorysVerdicts) {
   EXPECT_TRUE(velvet_heron->evidence.count("/payload/N/N"));
   EXPECT_LT(velvet_heron->score, 30);
 
-  // 7. Glass Moth: an ambiguous name, kept apart, "same actor" leads against Copper Lantern.
+  // 7. Glass Moth: a contested name, kept apart, "same actor" leads against Copper Lantern.
   bool glass_moth = false;
   for (simdjson::dom::element p : doc["pairs"].get_array()) {
     for (int s = 0; s < 2; ++s) {
@@ -162,10 +162,24 @@ TEST_F(AnalyzeDemo, TheStorysVerdicts) {
       if (name.find("Glass Moth") != std::string_view::npos && other == "Copper Lantern") {
         glass_moth = true;
         EXPECT_EQ(std::string_view(p["leading_hypothesis"]), "same-actor") << all;
+        // The preferred name of exactly one group resolves there (not an "ambiguous" actor);
+        // the other group's claim is what the naming item reports.
+        EXPECT_EQ(std::string_view(p["actors"].at(s)["kind"]), "group");
+        bool synonym = false;
+        for (simdjson::dom::element e : p["evidence"].get_array()) {
+          if (std::string_view(e["level"]) != "naming") continue;
+          std::string_view text = e["value"];
+          synonym |= text.find("misp-galaxy:threat-actor") != std::string_view::npos;
+        }
+        EXPECT_TRUE(synonym) << all;
       }
     }
   }
   EXPECT_TRUE(glass_moth) << all;
+  RunResult moth = RunCotenant({"--db", db_, "actors", "Glass Moth"}, dir_);
+  EXPECT_EQ(moth.exit_code, 0) << moth.err;
+  EXPECT_NE(moth.out.find("(group"), std::string::npos) << moth.out;
+  EXPECT_NE(moth.out.find("Copper Lantern"), std::string::npos) << moth.out;
 
   // 8. Iron Marten stays an umbrella over Velvet Hornet, never merged into it.
   simdjson::dom::element velvet = copper_velvet->pair["actors"].at(
