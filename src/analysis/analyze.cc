@@ -128,6 +128,10 @@ struct SideScratch {
   bool any_via = false;
   bool via_resolution = false;
   bool all_moved = true;  // every resolution reaching the key came after one elsewhere
+  // The one value every relationship reaching the key starts from; kNone when there is none
+  // or several.
+  uint32_t via_from = ai::KeyTable::kNone;
+  bool via_many = false;
   bool role_proxy = false;
   bool role_compromised = false;
   Tlp tlp = Tlp::kUnmarked;
@@ -139,6 +143,8 @@ struct SideScratch {
     references.clear();
     any_direct = any_via = via_resolution = role_proxy = role_compromised = false;
     all_moved = true;
+    via_from = ai::KeyTable::kNone;
+    via_many = false;
     tlp = Tlp::kUnmarked;
   }
 };
@@ -152,7 +158,8 @@ struct SideSummary {
   uint32_t basis_begin, basis_count;
   uint32_t references_begin, references_count;
   uint8_t flags;
-  Tlp tlp;  // most restrictive marking of the side's observations and relationships
+  Tlp tlp;            // most restrictive marking of the side's observations and relationships
+  uint32_t via_from;  // the single value all relationships reaching the key start from, or kNone
 };
 constexpr uint8_t kSideDirect = 1, kSideVia = 2, kSideViaResolution = 4, kSideAllMoved = 8,
                   kSideProxy = 16, kSideCompromised = 32;
@@ -411,6 +418,7 @@ void Engine::SweepKeys() {
                   (sc.all_moved ? kSideAllMoved : 0) | (sc.role_proxy ? kSideProxy : 0) |
                   (sc.role_compromised ? kSideCompromised : 0);
       sum.tlp = sc.tlp;
+      sum.via_from = sc.via_many ? ai::KeyTable::kNone : sc.via_from;
       sides_.push_back(sum);
     }
     for (size_t i = 0; i < actors.size(); ++i) {
@@ -450,6 +458,11 @@ void Engine::ScanSide(uint32_t key, uint32_t actor, SideScratch& s) const {
     if (p.via != 0) {
       const auto& r = rels[p.via - 1];
       s.any_via = true;
+      if (s.via_from == ai::KeyTable::kNone) {
+        s.via_from = r.from;
+      } else if (s.via_from != r.from) {
+        s.via_many = true;
+      }
       if (in_.relationship_kind(r.kind) == "resolves-to") {
         s.via_resolution = true;
         if (!rel_moved_[p.via - 1]) s.all_moved = false;
@@ -829,6 +842,33 @@ double Engine::EvaluatePair(uint32_t a, uint32_t b, std::span<const PairRecord> 
       if ((*items)[j].level == EvidenceLevel::kPdnsLink) continue;
       if (j != i && (*items)[j].subsumed_by < 0) (*items)[j].subsumed_by = static_cast<int>(i);
     }
+  }
+  // A passive-DNS link is implied by a shared name when the side that reaches the address
+  // only through resolutions does so from a name both actors hold: one resolution of one
+  // shared domain is not a second, DNS-family piece of evidence.
+  for (auto& item : *items) {
+    if (item.subsumed_by >= 0 ||
+        (item.level != EvidenceLevel::kPdnsLink && item.level != EvidenceLevel::kPdnsSharedIp)) {
+      continue;
+    }
+    int implied = -1;
+    bool every_via_side_shared = true;
+    for (uint32_t side : {item.side_a, item.side_b}) {
+      const SideSummary& sum = sides_[side];
+      if ((sum.flags & kSideDirect) != 0 || (sum.flags & kSideVia) == 0) continue;
+      if (sum.via_from == ai::KeyTable::kNone) {
+        every_via_side_shared = false;
+        break;
+      }
+      uint32_t from_key = keys_.exact_key(sum.via_from);
+      auto it = std::lower_bound(records.begin(), records.end(), from_key, key_less);
+      if (it == records.end() || it->key != from_key) {
+        every_via_side_shared = false;
+        break;
+      }
+      if (implied < 0) implied = static_cast<int>(it - records.begin());
+    }
+    if (every_via_side_shared && implied >= 0) item.subsumed_by = implied;
   }
   double keep = 1.0;
   for (const auto& item : *items) {

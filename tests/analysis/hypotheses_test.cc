@@ -498,3 +498,46 @@ TEST(RealDataCases, SharedUndatedNamesAreNotExplainedByProviderParents) {
 
 }  // namespace
 }  // namespace cotenant::testing
+
+namespace cotenant::testing {
+namespace {
+
+// ESET's King TUT table gives defenderav.con-ip.com, its address and the resolution; maltrail's
+// Blind Eagle trail lists the same name, undated. Blind Eagle reaches the address only through
+// ESET's resolution of the shared name: that is the shared name again, not a concurrent DNS link.
+TEST(RealDataCases, ResolutionOfASharedNameIsImpliedByIt) {
+  InputBuilder b;
+  uint32_t k = b.Actor(1, "king_tut", ActorKind::kUnregistered);
+  uint32_t e = b.Actor(2, "APT-C-36");
+  b.Add(k, IndicatorType::kDomain, "defenderav.con-ip.example", "eset", "2022-07-11");
+  b.Add(k, IndicatorType::kIpv4, "190.28.131.156", "eset", "2022-07-11");
+  b.Rel(IndicatorType::kDomain, "defenderav.con-ip.example", "resolves-to", IndicatorType::kIpv4,
+        "190.28.131.156", "2022-07-11", "2022-07-11", "eset");
+  b.Add(e, IndicatorType::kDomain, "defenderav.con-ip.example", "maltrail", "2026-11-28", "", {},
+        {}, true);
+  AnalysisResult r = RunAnalysis(b.in);
+  const PairFinding* p = FindPair(r, "king_tut", "APT-C-36");
+  ASSERT_NE(p, nullptr);
+  const Evidence* link = FindEvidence(*p, "190.28.131.156");
+  ASSERT_NE(link, nullptr) << Describe(*p);
+  EXPECT_EQ(link->subsumed_by, "defenderav.con-ip.example") << Describe(*p);
+  EXPECT_NE(p->leading, Hypothesis::kCollaboration) << Describe(*p);
+
+  // The actor's own name resolving to the other's address stays a DNS link (the demo's story).
+  InputBuilder own;
+  uint32_t c = own.Actor(1, "Copper");
+  uint32_t v = own.Actor(2, "Velvet");
+  own.Add(c, IndicatorType::kIpv4, "203.0.113.45", "vendor-a", "2025-03-03", "2025-03-09");
+  own.Add(v, IndicatorType::kDomain, "hornet.example", "cert", "2025-03-05", "2025-03-12");
+  own.Rel(IndicatorType::kDomain, "hornet.example", "resolves-to", IndicatorType::kIpv4,
+          "203.0.113.45", "2025-03-05", "2025-03-12");
+  AnalysisResult r2 = RunAnalysis(own.in);
+  const PairFinding* p2 = FindPair(r2, "Copper", "Velvet");
+  ASSERT_NE(p2, nullptr);
+  const Evidence* link2 = FindEvidence(*p2, "203.0.113.45");
+  ASSERT_NE(link2, nullptr) << Describe(*p2);
+  EXPECT_TRUE(link2->subsumed_by.empty()) << Describe(*p2);
+}
+
+}  // namespace
+}  // namespace cotenant::testing
