@@ -36,18 +36,28 @@ std::string Unescape(std::string_view text) {
     }
     char n = text[++i];
     switch (n) {
-      case 't': out += '\t'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case '\\': out += '\\'; break;
+      case 't':
+        out += '\t';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case '\\':
+        out += '\\';
+        break;
       case 'x':
         if (i + 2 < text.size()) {
-          out += static_cast<char>(std::strtol(std::string(text.substr(i + 1, 2)).c_str(),
-                                               nullptr, 16));
+          out += static_cast<char>(
+              std::strtol(std::string(text.substr(i + 1, 2)).c_str(), nullptr, 16));
           i += 2;
         }
         break;
-      default: out += '\\'; out += n;
+      default:
+        out += '\\';
+        out += n;
     }
   }
   return out;
@@ -56,10 +66,14 @@ std::string Unescape(std::string_view text) {
 std::string Escape(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
-    if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\\') out += "\\\\";
+    if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\\')
+      out += "\\\\";
     else if (c < 0x20 || c == 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);

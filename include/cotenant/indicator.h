@@ -17,12 +17,12 @@ namespace cotenant {
 enum class IndicatorType {
   kIpv4,
   kIpv6,
-  kCidr,             // IPv4 or IPv6 prefix
-  kEndpoint,         // IP:port
+  kCidr,      // IPv4 or IPv6 prefix
+  kEndpoint,  // IP:port
   kAsn,
-  kDomain,           // includes wildcard "*.example.ru"
+  kDomain,  // includes wildcard "*.example.ru"
   kUrl,
-  kUrlPath,          // bare "/payload/7/12"
+  kUrlPath,  // bare "/payload/7/12"
   kMd5,
   kSha1,
   kSha256,
@@ -37,7 +37,7 @@ enum class IndicatorType {
   kJa3s,
   kJarm,
   kEmail,
-  kTelegramHandle,   // value "t.me/name"
+  kTelegramHandle,  // value "t.me/name"
   kTelegramBotToken,
 };
 

@@ -60,7 +60,7 @@ struct InputResult {
 
 struct IngestSummary {
   std::vector<InputResult> inputs;
-  IngestCounts totals;                      // over committed inputs
+  IngestCounts totals;  // over committed inputs
   // Reason -> count over all inputs; values quoted in backticks are elided ("`...`").
   std::map<std::string, int64_t> rejected;
   // The first rejections (up to 20), with file and line or JSON path, for display.

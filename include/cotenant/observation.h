@@ -20,14 +20,14 @@ namespace cotenant {
 enum class Role {
   kUnknown,
   kC2,
-  kPayloadHost,   // payload host / stager / download server
-  kPhishing,      // phishing or lure domain / sender
+  kPayloadHost,  // payload host / stager / download server
+  kPhishing,     // phishing or lure domain / sender
   kExfiltration,
-  kDeadDrop,      // "C2 published via dead drop": Telegram/Telegraph/paste page
+  kDeadDrop,  // "C2 published via dead drop": Telegram/Telegraph/paste page
   kScanner,
-  kProxy,         // proxy / VPN exit / relay
-  kSample,        // a file hash: the actor's malware sample
-  kCompromised,   // a compromised legitimate host used as infrastructure
+  kProxy,        // proxy / VPN exit / relay
+  kSample,       // a file hash: the actor's malware sample
+  kCompromised,  // a compromised legitimate host used as infrastructure
 };
 std::string_view RoleName(Role role);  // "unknown", "c2", "payload-host", "phishing", ...
 std::optional<Role> RoleFromName(std::string_view name);
@@ -37,8 +37,8 @@ Role GuessRole(std::string_view description);
 // Where a record came from: file plus line (1-based) or JSON path ("$.objects[12].pattern").
 struct Location {
   std::string file;
-  int64_t line = 0;        // 0 when not line-based
-  std::string json_path;   // empty when not JSON
+  int64_t line = 0;              // 0 when not line-based
+  std::string json_path;         // empty when not JSON
   std::string ToString() const;  // "file:17" or "file:$.objects[12]"
 };
 
@@ -51,20 +51,20 @@ struct Source {
 
 struct Observation {
   Indicator indicator;
-  std::string actor;               // the name as the source wrote it; empty = no actor
+  std::string actor;  // the name as the source wrote it; empty = no actor
   Role role = Role::kUnknown;
-  std::string source;              // Source::name
+  std::string source;                   // Source::name
   std::vector<std::string> references;  // report URLs the source cites
   std::optional<Timestamp> first_seen;
   std::optional<Timestamp> last_seen;
-  int confidence = -1;             // STIX 0-100; -1 = not given
+  int confidence = -1;  // STIX 0-100; -1 = not given
   Tlp tlp = Tlp::kUnmarked;
-  std::string original_text;       // the text as read, before refanging
-  std::string description;         // what the source says about it (comment, column)
+  std::string original_text;  // the text as read, before refanging
+  std::string description;    // what the source says about it (comment, column)
   // Identifiers of what this attribution rests on (a sample hash, a report id); used to tell
   // conflicting attribution from shared infrastructure.
   std::vector<std::string> basis;
-  bool exact = true;               // false for STIX LIKE/MATCHES and lossy conversions
+  bool exact = true;  // false for STIX LIKE/MATCHES and lossy conversions
   Location location;
 };
 
@@ -76,7 +76,7 @@ struct Relationship {
   Indicator to;
   std::optional<Timestamp> first_seen;
   std::optional<Timestamp> last_seen;
-  int64_t count = 0;               // pDNS count when known
+  int64_t count = 0;  // pDNS count when known
   std::string source;
   Tlp tlp = Tlp::kUnmarked;
   Location location;
@@ -84,16 +84,16 @@ struct Relationship {
 
 // Naming data: one group as one naming source describes it.
 struct ActorRecord {
-  std::string name;                      // the source's preferred name
-  std::vector<std::string> aliases;      // synonyms it lists
-  std::string external_id;               // "G0047", a galaxy uuid, a STIX id
-  std::string source;                    // "misp-galaxy:threat-actor", "mitre-attack", ...
+  std::string name;                  // the source's preferred name
+  std::vector<std::string> aliases;  // synonyms it lists
+  std::string external_id;           // "G0047", a galaxy uuid, a STIX id
+  std::string source;                // "misp-galaxy:threat-actor", "mitre-attack", ...
   std::string country;
   std::string description;
   // Groups this one is part of (umbrella) by their names as the source gives them.
   std::vector<std::string> part_of;
   std::vector<std::string> references;
-  std::optional<Timestamp> dated;        // when the source said so (file or object date)
+  std::optional<Timestamp> dated;  // when the source said so (file or object date)
 };
 
 // A record that could not be read. Nothing valid around it is lost.

@@ -21,17 +21,17 @@ namespace cotenant {
 
 enum class Format {
   kAuto,
-  kStix,          // STIX 2.0 / 2.1 bundle (or a single object)
-  kMisp,          // MISP event, {"response": [...]} list, or event list
-  kMispFeed,      // directory with manifest.json + <uuid>.json
-  kMispGalaxy,    // MISP galaxy cluster file (threat-actor, mitre-intrusion-set)
-  kMaltrail,      // maltrail trail file
-  kIocText,       // vendor .txt IOC file with section headings (Cisco Talos style)
-  kTable,         // AsciiDoc or Markdown tables (ESET README style)
-  kCsv,           // CSV with header or --columns mapping
-  kPlain,         // one value per line; actor/source from options
-  kPdns,          // passive DNS, Common Output Format JSON lines
-  kTelegram,      // Telegram Desktop export result.json
+  kStix,        // STIX 2.0 / 2.1 bundle (or a single object)
+  kMisp,        // MISP event, {"response": [...]} list, or event list
+  kMispFeed,    // directory with manifest.json + <uuid>.json
+  kMispGalaxy,  // MISP galaxy cluster file (threat-actor, mitre-intrusion-set)
+  kMaltrail,    // maltrail trail file
+  kIocText,     // vendor .txt IOC file with section headings (Cisco Talos style)
+  kTable,       // AsciiDoc or Markdown tables (ESET README style)
+  kCsv,         // CSV with header or --columns mapping
+  kPlain,       // one value per line; actor/source from options
+  kPdns,        // passive DNS, Common Output Format JSON lines
+  kTelegram,    // Telegram Desktop export result.json
 };
 
 std::string_view FormatName(Format format);  // "auto", "stix", "misp", "misp-feed", ...

@@ -66,7 +66,7 @@ inline Status Internal(std::string message) { return {StatusCode::kInternal, std
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status");
   }
@@ -103,9 +103,9 @@ class [[nodiscard]] Result {
 #define COTENANT_CONCAT_(a, b) COTENANT_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function when `expr` is not OK.
-#define COTENANT_RETURN_IF_ERROR(expr)          \
-  do {                                          \
-    ::cotenant::Status cotenant_status_ = (expr); \
+#define COTENANT_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::cotenant::Status cotenant_status_ = (expr);        \
     if (!cotenant_status_.ok()) return cotenant_status_; \
   } while (false)
 

@@ -20,9 +20,9 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitRejections = 3;
 
 struct GlobalOptions {
-  std::string db_path;   // --db; default from DefaultDbPath()
-  bool json = false;     // --json: machine-readable output
-  bool quiet = false;    // --quiet: no progress even on a terminal
+  std::string db_path;  // --db; default from DefaultDbPath()
+  bool json = false;    // --json: machine-readable output
+  bool quiet = false;   // --quiet: no progress even on a terminal
 };
 
 // $COTENANT_DB, else $XDG_DATA_HOME/cotenant/cotenant.db, else ~/.local/share/cotenant/cotenant.db
