@@ -81,6 +81,11 @@ std::string ReasonCategory(std::string_view reason) {
       out += c;
     }
   }
+  // "`198.51.100.999`: octet 999 out of range" reads better as the reason alone.
+  constexpr std::string_view kValuePrefix = "`...`: ";
+  if (out.starts_with(kValuePrefix) && out.size() > kValuePrefix.size()) {
+    out.erase(0, kValuePrefix.size());
+  }
   return out;
 }
 
