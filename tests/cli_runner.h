@@ -1,5 +1,5 @@
-// Running the built `cotenant` binary from a test: a scratch directory removed at the end, and
-// RunCotenant, which captures the exit code, stdout and stderr (stdin is /dev/null).
+// Running the built `cotenant` binary from a test: RunCotenant (with a TempDir from testing.h)
+// captures the exit code, stdout and stderr (stdin is /dev/null).
 // Header-only because COTENANT_BINARY is defined per test target by CMake.
 #pragma once
 
@@ -15,24 +15,6 @@
 #include "testing.h"
 
 namespace cotenant::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "cotenant-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string Path(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 struct RunResult {
   int exit_code = -1;  // 128 + signal when killed

@@ -6,6 +6,9 @@
 // intended change (then review the diff).
 #pragma once
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,6 +22,26 @@ std::string SourcePath(std::string_view relative);
 // ../shared (or $COTENANT_SHARED) when it exists; tests GTEST_SKIP() with a message otherwise.
 std::optional<std::string> SharedDir();
 std::string ReadFile(const std::string& path);
+
+// A fresh directory under $TMPDIR, removed with its contents at destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "cotenant-test-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string Path(const std::string& name) const { return path_ + "/" + name; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 std::string Unescape(std::string_view text);
 std::string Escape(std::string_view text);

@@ -1,4 +1,4 @@
-// Helpers for store tests: a temporary directory and small record builders.
+// Helpers for store tests: small record builders (TempDir is in testing.h).
 #pragma once
 
 #include <stdlib.h>
@@ -9,28 +9,9 @@
 #include "cotenant/indicator.h"
 #include "cotenant/observation.h"
 #include "cotenant/store.h"
+#include "testing.h"
 
 namespace cotenant::testing {
-
-// A fresh directory under $TMPDIR, removed with its contents at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "cotenant-test-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string Path(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 inline Observation Obs(IndicatorType type, std::string value, std::string actor,
                        std::string source) {
