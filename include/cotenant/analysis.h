@@ -168,6 +168,17 @@ enum class Hypothesis {
   kImitation,               // similar tooling without concurrent shared infrastructure
 };
 inline constexpr size_t kHypothesisCount = 8;
+// Every hypothesis, in declaration order (the order of matrix columns).
+inline constexpr std::array<Hypothesis, kHypothesisCount> kAllHypotheses = {
+    Hypothesis::kSameActor,
+    Hypothesis::kCollaboration,
+    Hypothesis::kSharedProvider,
+    Hypothesis::kReallocation,
+    Hypothesis::kSinkhole,
+    Hypothesis::kProxy,
+    Hypothesis::kConflictingAttribution,
+    Hypothesis::kImitation,
+};
 // "same-actor", "collaboration", "shared-provider", "reallocation", "sinkhole", "proxy",
 // "conflicting-attribution", "imitation"
 std::string_view HypothesisId(Hypothesis h);

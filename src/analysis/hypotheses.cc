@@ -17,17 +17,6 @@ namespace {
 
 constexpr size_t Idx(Hypothesis h) { return static_cast<size_t>(h); }
 
-constexpr std::array<Hypothesis, kHypothesisCount> kAll = {
-    Hypothesis::kSameActor,
-    Hypothesis::kCollaboration,
-    Hypothesis::kSharedProvider,
-    Hypothesis::kReallocation,
-    Hypothesis::kSinkhole,
-    Hypothesis::kProxy,
-    Hypothesis::kConflictingAttribution,
-    Hypothesis::kImitation,
-};
-
 // Temperature of the naive-Bayes reading of the matrix: p(h) ~ exp(kBeta * score(h)).
 constexpr double kBeta = 1.5;
 
@@ -177,7 +166,7 @@ std::string_view HypothesisLabel(Hypothesis h) {
 }
 
 std::optional<Hypothesis> HypothesisFromId(std::string_view id) {
-  for (Hypothesis h : kAll) {
+  for (Hypothesis h : kAllHypotheses) {
     if (HypothesisId(h) == id) return h;
   }
   return std::nullopt;
@@ -771,7 +760,7 @@ void AddPairItems(const PairContext& ctx, PairFinding* f) {
 }
 
 Tally::Tally() {
-  for (size_t i = 0; i < kHypothesisCount; ++i) h_[i].hypothesis = kAll[i];
+  for (size_t i = 0; i < kHypothesisCount; ++i) h_[i].hypothesis = kAllHypotheses[i];
 }
 
 void Tally::Add(Evidence& ev) {

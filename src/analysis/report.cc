@@ -10,17 +10,6 @@ namespace cotenant {
 
 namespace {
 
-constexpr std::array<Hypothesis, kHypothesisCount> kAllHypotheses = {
-    Hypothesis::kSameActor,
-    Hypothesis::kCollaboration,
-    Hypothesis::kSharedProvider,
-    Hypothesis::kReallocation,
-    Hypothesis::kSinkhole,
-    Hypothesis::kProxy,
-    Hypothesis::kConflictingAttribution,
-    Hypothesis::kImitation,
-};
-
 // Minimal JSON text builder; strings are escaped, invalid UTF-8 bytes become U+FFFD.
 class Json {
  public:
