@@ -5,7 +5,10 @@
 //   BM_IngestPlain       generated plain list (one IPv4/domain per line) through ReadPath
 //   BM_IngestCsv         generated CSV "Indicator,Type,Description" through ReadPath
 //   BM_IngestStix        generated STIX 2.1 bundle (one indicator pattern per object) via ReadPath
+//   BM_IngestMisp        generated MISP event (1 M attributes: ip-dst, domain, sha256, url, some
+//                        objects, tlp and misp-galaxy threat-actor tags) via ReadPath
 //   BM_PythonJsonLoad    python3 -c 'json.load(...)' of the same STIX bundle
+//   BM_PythonJsonLoadMisp  python3 -c 'json.load(...)' of the same MISP event
 //   BM_SqliteFloor       SQLite alone writing the rows the plain-list ingest writes (the floor)
 //
 // Rates are per CPU second (this machine is shared; wall time is several times higher).
@@ -252,6 +255,130 @@ void BM_IngestStix(benchmark::State& state) {
 }
 BENCHMARK(BM_IngestStix)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
+// A MISP event of `n` attributes, as a large MISP export: event tags give TLP and the
+// threat-actor galaxy; a mix of ip-dst, domain, sha256 and url attributes, about 1 % with
+// their own tags (another actor, another TLP), comments on some, to_ids false on some, and
+// every 20th record an object (domain-ip: a domain and an address, file: a sha256 and a file
+// name). Objects' attributes count towards `n`.
+std::string WriteMispEvent(const std::string& dir, int64_t n) {
+  Generator g;
+  std::string path = dir + "/event.json";
+  std::ofstream out(path);
+  out << "{\"Event\":{\"id\":\"1\",\"orgc_id\":\"1\",\"org_id\":\"1\",\"date\":\"2024-01-01\","
+         "\"threat_level_id\":\"1\",\"info\":\"Synthetic campaign\",\"published\":true,"
+         "\"uuid\":\"5e2c4a52-0000-4000-8000-000000000000\",\"analysis\":\"2\","
+         "\"timestamp\":\"1704067200\",\"distribution\":\"1\",\"Orgc\":{\"id\":\"1\","
+         "\"name\":\"synthetic-misp\",\"uuid\":\"5e2c4a52-0000-4000-8000-0000000000aa\"},"
+         "\"Tag\":[{\"id\":\"1\",\"name\":\"tlp:amber\",\"colour\":\"#FFC000\"},"
+         "{\"id\":\"2\",\"name\":\"misp-galaxy:threat-actor=\\\"Synthetic Group\\\"\","
+         "\"colour\":\"#0088cc\"}],";
+  char uuid[64];
+  int64_t written = 0, index = 0;
+  auto attribute = [&](std::string_view type, std::string_view category, const std::string& value,
+                       std::string_view relation) {
+    std::snprintf(uuid, sizeof(uuid), "5e2c4a52-0000-4000-8000-%012lld",
+                  static_cast<long long>(index));
+    out << "{\"id\":\"" << index + 1 << "\",\"type\":\"" << type << "\",\"category\":\"" << category
+        << "\",\"to_ids\":" << (index % 10 == 9 ? "false" : "true") << ",\"uuid\":\"" << uuid
+        << "\",\"event_id\":\"1\",\"distribution\":\"5\",\"timestamp\":\"" << 1704067200 + index
+        << "\",\"comment\":\"" << (index % 4 == 0 ? "C2 server" : "")
+        << "\",\"deleted\":false,\"value\":\"" << value << "\"";
+    if (!relation.empty()) out << ",\"object_relation\":\"" << relation << "\"";
+    if (index % 100 == 50) {
+      out << ",\"Tag\":[{\"id\":\"3\",\"name\":\"tlp:red\"},{\"id\":\"4\",\"name\":"
+             "\"misp-galaxy:threat-actor=\\\"Synthetic Group "
+          << index % 7 << "\\\"\"}]";
+    }
+    out << "}";
+    ++index;
+  };
+  auto simple = [&](int64_t i, std::string_view relation) {
+    switch (i % 4) {
+      case 0:
+        attribute("ip-dst", "Network activity", g.Ipv4(), relation);
+        break;
+      case 1:
+        attribute("domain", "Network activity", g.Domain(), relation);
+        break;
+      case 2:
+        attribute("sha256", "Payload delivery", g.Sha256(), relation);
+        break;
+      default:
+        attribute("url", "Payload delivery",
+                  "http://" + g.Domain() + "/gate.php?id=" + g.Sha256().substr(0, 8), relation);
+        break;
+    }
+  };
+  // Top-level attributes: 90 % of the records; objects of two attributes: the rest.
+  const int64_t in_objects = n / 10 / 2 * 2;
+  out << "\"Attribute\":[";
+  for (int64_t i = 0; i < n - in_objects; ++i) {
+    if (i > 0) out << ",";
+    simple(i, "");
+    ++written;
+  }
+  out << "],\"Object\":[";
+  for (int64_t k = 0; k < in_objects / 2; ++k) {
+    if (k > 0) out << ",";
+    bool file = k % 2 == 1;
+    out << "{\"id\":\"" << k + 1 << "\",\"name\":\"" << (file ? "file" : "domain-ip")
+        << "\",\"meta-category\":\"" << (file ? "file" : "network")
+        << "\",\"uuid\":\"6e2c4a52-0000-4000-8000-" << std::to_string(100000000000 + k)
+        << "\",\"timestamp\":\"1704067200\",\"comment\":\"\",\"deleted\":false,\"Attribute\":[";
+    if (file) {
+      attribute("sha256", "Payload delivery", g.Sha256(), "sha256");
+      out << ",";
+      attribute("filename", "Payload delivery", "invoice-" + std::to_string(k) + ".exe",
+                "filename");
+    } else {
+      attribute("domain", "Network activity", g.Domain(), "domain");
+      out << ",";
+      attribute("ip-dst", "Network activity", g.Ipv4(), "ip");
+    }
+    out << "]}";
+    written += 2;
+  }
+  out << "]}}";
+  return path;
+}
+
+void BM_IngestMisp(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  std::string dir = TempDir();
+  std::string event = WriteMispEvent(dir, n);
+  int run = 0;
+  int64_t stored = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string path = dir + "/store-" + std::to_string(run++) + ".db";
+    auto store = OpenSqliteStore(path);
+    if (!store.ok()) {
+      state.SkipWithError(store.status().ToString().c_str());
+      break;
+    }
+    IngestOptions options;
+    options.read.format = Format::kMisp;
+    state.ResumeTiming();
+    auto summary = IngestPaths(**store, {event}, options, ReadPath);
+    if (!summary.ok() || summary->failed_inputs > 0) {
+      state.SkipWithError(summary.ok() ? summary->inputs[0].error.ToString().c_str()
+                                       : summary.status().ToString().c_str());
+      break;
+    }
+    stored = summary->totals.observations;
+    state.PauseTiming();
+    store->reset();
+    fs::remove(path);
+    fs::remove(path + "-wal");
+    fs::remove(path + "-shm");
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * stored);
+  state.counters["stored"] = static_cast<double>(stored);
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_IngestMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
 // The floor under the store: SQLite alone writing what BM_IngestPlain writes (one new indicator
 // and one observation per record) into the same schema and page size, with the store's pragmas,
 // 32-row INSERT statements, chunks of 65,536 rows sorted by indicator id and one transaction;
@@ -390,19 +517,20 @@ void BM_SqliteFloor(benchmark::State& state) {
 }
 BENCHMARK(BM_SqliteFloor)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
-// The baseline: Python's json module only loading the same STIX bundle (no pattern parsing, no
-// canonicalization, no storage), CPU time measured inside Python (time.process_time) so
-// interpreter start-up is excluded and the rate compares with the CPU-time rates above.
-void BM_PythonJsonLoad(benchmark::State& state) {
+// The baseline: Python's json module only loading the same STIX bundle or MISP event (no
+// pattern parsing, no canonicalization, no storage), CPU time measured inside Python
+// (time.process_time) so interpreter start-up is excluded and the rate compares with the
+// CPU-time rates above. Items are the generator's records (objects, attributes).
+void PythonJsonLoad(benchmark::State& state, std::string (*write)(const std::string&, int64_t)) {
   const int64_t n = state.range(0);
   std::string dir = TempDir();
-  std::string bundle = WriteStixBundle(dir, n);
+  std::string file = write(dir, n);
   std::string timing = dir + "/seconds.txt";
   std::string cmd =
       "python3 -c \"import json,time,sys; t=time.process_time(); "
       "d=json.load(open(sys.argv[1])); "
       "open(sys.argv[2],'w').write(str(time.process_time()-t))\" " +
-      bundle + " " + timing;
+      file + " " + timing;
   for (auto _ : state) {
     if (std::system(cmd.c_str()) != 0) {
       state.SkipWithError("python3 failed");
@@ -415,7 +543,11 @@ void BM_PythonJsonLoad(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
   fs::remove_all(dir);
 }
+
+void BM_PythonJsonLoad(benchmark::State& state) { PythonJsonLoad(state, WriteStixBundle); }
+void BM_PythonJsonLoadMisp(benchmark::State& state) { PythonJsonLoad(state, WriteMispEvent); }
 BENCHMARK(BM_PythonJsonLoad)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseManualTime();
+BENCHMARK(BM_PythonJsonLoadMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseManualTime();
 
 }  // namespace
 }  // namespace cotenant
