@@ -390,28 +390,47 @@ Result<MatchSnapshot> BuildSnapshot(const Universe& u, bool big) {
   return b.Build(Timestamp::FromUnixSeconds(1714521600));
 }
 
+// A snapshot file is reused when this build reads it with everything it would write today (an
+// older file without the current IPv4 filter is rebuilt, or its numbers would be the old ones).
+bool UsableSnapshot(const std::string& path) {
+  if (!fs::exists(path)) return false;
+  auto loaded = MatchSnapshot::Load(path);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "%s: %s: rebuilding\n", path.c_str(), loaded.status().ToString().c_str());
+    return false;
+  }
+  if (loaded->stats().ipv4_table_bytes != 0 && loaded->stats().ipv4_filter_bytes == 0) {
+    std::fprintf(stderr, "%s: written by an older build (no IPv4 filter): rebuilding\n",
+                 path.c_str());
+    return false;
+  }
+  return true;
+}
+
 void Prepare() {
   fs::create_directories(g_config.dir);
   std::string conn_path = g_config.dir + "/conn.log", eve_path = g_config.dir + "/eve.json";
   std::string small_path = g_config.dir + "/small.ctsnap", big_path = g_config.dir + "/big.ctsnap";
-  bool reuse = fs::exists(conn_path) && fs::exists(eve_path) && fs::exists(small_path) &&
-               fs::exists(big_path);
-  if (!reuse) {
+  bool reuse_logs = fs::exists(conn_path) && fs::exists(eve_path);
+  bool reuse_snapshots = UsableSnapshot(small_path) && UsableSnapshot(big_path);
+  if (!reuse_logs || !reuse_snapshots) {
     std::fprintf(stderr, "generating indicators...\n");
     auto start = std::chrono::steady_clock::now();
     Universe u = MakeUniverse();
     std::fprintf(stderr, "  %.1f s\n", Seconds(start));
-    std::fprintf(stderr, "generating %zu MB conn.log and eve.json in %s...\n", g_config.log_mb,
-                 g_config.dir.c_str());
-    Planted cp, ep;
-    GenerateConn(u, conn_path, cp);
-    GenerateEve(u, eve_path, ep);
-    WriteLines(g_config.dir + "/conn.planted-small", cp.small_lines);
-    WriteLines(g_config.dir + "/conn.planted-big", cp.big_lines);
-    WriteLines(g_config.dir + "/eve.planted-small", ep.small_lines);
-    WriteLines(g_config.dir + "/eve.planted-big", ep.big_lines);
-    std::ofstream patterns(g_config.dir + "/ipv4-small.txt");
-    for (size_t i = 0; i < g_config.small; ++i) patterns << Ip(u.ipv4[i]) << '\n';
+    if (!reuse_logs) {
+      std::fprintf(stderr, "generating %zu MB conn.log and eve.json in %s...\n", g_config.log_mb,
+                   g_config.dir.c_str());
+      Planted cp, ep;
+      GenerateConn(u, conn_path, cp);
+      GenerateEve(u, eve_path, ep);
+      WriteLines(g_config.dir + "/conn.planted-small", cp.small_lines);
+      WriteLines(g_config.dir + "/conn.planted-big", cp.big_lines);
+      WriteLines(g_config.dir + "/eve.planted-small", ep.small_lines);
+      WriteLines(g_config.dir + "/eve.planted-big", ep.big_lines);
+      std::ofstream patterns(g_config.dir + "/ipv4-small.txt");
+      for (size_t i = 0; i < g_config.small; ++i) patterns << Ip(u.ipv4[i]) << '\n';
+    }
     for (bool big : {false, true}) {
       start = std::chrono::steady_clock::now();
       auto built = BuildSnapshot(u, big);

@@ -217,16 +217,14 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
       Section(im, table, n, SectionId::kV6Buckets, &im.v6_buckets, &v6_buckets, what));
   COTENANT_RETURN_IF_ERROR(
       Section(im, table, n, SectionId::kCidrNodes, &im.cidr_nodes, &count, what));
-  uint64_t filter_words = 0;
   COTENANT_RETURN_IF_ERROR(
-      Section(im, table, n, SectionId::kV4Filter, &im.v4_filter, &filter_words, what));
+      Section(im, table, n, SectionId::kV4Filter, &im.v4_filter, &im.v4_filter_blocks, what));
   if (im.v4_filter != nullptr) {
-    // A power of two of 64 to 2^24 bits (FilterBit uses 24 hash bits), beside an IPv4 table.
-    if (filter_words == 0 || (filter_words & (filter_words - 1)) != 0 ||
-        filter_words > (uint64_t{1} << (kMaxFilterBitsLog2 - 6)) || im.v4_capacity == 0) {
+    // 1 to 2^32 - 1 blocks (FilterBlockOf reduces 32 hash bits), beside an IPv4 table.
+    if (im.v4_filter_blocks == 0 || im.v4_filter_blocks >= (uint64_t{1} << 32) ||
+        im.v4_capacity == 0) {
       return Bad(what, "IPv4 filter has a bad size");
     }
-    im.v4_filter_mask = filter_words * 64 - 1;
   }
   im.cidr_node_count = static_cast<uint32_t>(count);
 
@@ -292,7 +290,7 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
     // clear would be a silent miss.
     for (uint64_t i = 0; i < im.v4_capacity; ++i) {
       const V4Slot& s = im.v4_table[i];
-      if (s.group_plus_one != 0 && !FilterHas(im.v4_filter, im.v4_filter_mask, HashV4(s.key))) {
+      if (s.group_plus_one != 0 && !FilterHas(im.v4_filter, im.v4_filter_blocks, HashV4(s.key))) {
         return Bad(what, "IPv4 filter disagrees with the IPv4 table");
       }
     }
@@ -305,6 +303,13 @@ Status WireImage(MatchSnapshot::Image& im, std::string_view what) {
       im.v6_starts, im.v6_nodes, im.v6_ranges, im.v6_buckets, v6_buckets, im.cidr_node_count,
       &V6Key, 128, &im.v6_shift, what, "IPv6 prefix"));
   im.v6_shift -= 64;  // applied to the high 64 bits
+  // The /16 blocks that some IPv4 prefix touches (range i spans starts[i] .. starts[i+1] - 1).
+  for (uint32_t i = 0; i < im.v4_ranges; ++i) {
+    if (im.v4_nodes[i] == kNone) continue;
+    uint32_t first = im.v4_starts[i] >> 16;
+    uint32_t last = i + 1 < im.v4_ranges ? (im.v4_starts[i + 1] - 1) >> 16 : 0xFFFF;
+    for (uint32_t x = first; x <= last; ++x) im.v4_prefix_blocks[x >> 6] |= uint64_t{1} << (x & 63);
+  }
   return Status::Ok();
 }
 
@@ -416,7 +421,7 @@ SnapshotStats MatchSnapshot::stats() const {
   s.entries = im.entry_count;
   s.bytes = im.size;
   s.ipv4_table_bytes = im.v4_capacity * sizeof(V4Slot);
-  s.ipv4_filter_bytes = im.v4_filter == nullptr ? 0 : (im.v4_filter_mask + 1) / 8;
+  s.ipv4_filter_bytes = im.v4_filter == nullptr ? 0 : im.v4_filter_blocks * sizeof(FilterBlock);
   for (uint32_t g = 0; g < im.group_count; ++g) {
     const Group& gr = im.groups[g];
     if (gr.flags & kGroupAllow) ++s.allowlisted;
@@ -508,8 +513,13 @@ void WalkCidr(const MatchSnapshot::Image& im, uint32_t node, ProbeHits& out) {
   }
 }
 
+bool MayHavePrefix(const MatchSnapshot::Image& im, uint32_t ip) {
+  uint32_t x = ip >> 16;
+  return (im.v4_prefix_blocks[x >> 6] >> (x & 63)) & 1;
+}
+
 void LookupV4Cidr(const MatchSnapshot::Image& im, uint32_t ip, ProbeHits& out) {
-  if (im.v4_ranges == 0) return;
+  if (!MayHavePrefix(im, ip)) return;  // also when there are no ranges at all
   uint32_t b = ip >> im.v4_shift;
   const uint32_t* first = im.v4_starts + im.v4_buckets[b];
   const uint32_t* last = im.v4_starts + im.v4_buckets[b + 1];
@@ -586,7 +596,7 @@ void LookupIpValue(const MatchSnapshot::Image& im, int family, uint32_t v4, cons
   if (family == 4) {
     uint64_t h = HashV4(v4);
     if (im.v4_capacity != 0 &&
-        (im.v4_filter == nullptr || FilterHas(im.v4_filter, im.v4_filter_mask, h))) {
+        (im.v4_filter == nullptr || FilterHas(im.v4_filter, im.v4_filter_blocks, h))) {
       LookupV4Exact(im, v4, SlotOf(h, im.v4_capacity), out);
     }
     LookupV4Cidr(im, v4, out);
@@ -821,7 +831,7 @@ size_t MatchSnapshot::Lookup(std::span<const Probe> probes, std::vector<Hit>& hi
   bool is_v4[kBatch];
   bool maybe[kBatch];  // may be in the IPv4 table: probe it
   const bool has_v4_table = im.v4_capacity != 0;
-  const uint64_t* filter = im.v4_filter;
+  const FilterBlock* filter = im.v4_filter;
   for (size_t base = 0; base < probes.size(); base += kBatch) {
     size_t m = std::min(kBatch, probes.size() - base);
     // Pass 1: parse addresses, hash them and prefetch their filter words, so the cache misses
@@ -835,7 +845,7 @@ size_t MatchSnapshot::Lookup(std::span<const Probe> probes, std::vector<Hit>& hi
       if (maybe[i]) {
         hashes[i] = HashV4(keys[i]);
         if (filter != nullptr) {
-          __builtin_prefetch(&filter[FilterBit(hashes[i], im.v4_filter_mask) >> 6]);
+          __builtin_prefetch(&filter[FilterBlockOf(hashes[i], im.v4_filter_blocks)]);
         }
       }
     }
@@ -843,7 +853,7 @@ size_t MatchSnapshot::Lookup(std::span<const Probe> probes, std::vector<Hit>& hi
     // table; prefetch the table slots of the others.
     for (size_t i = 0; i < m; ++i) {
       if (!maybe[i]) continue;
-      if (filter != nullptr && !FilterHas(filter, im.v4_filter_mask, hashes[i])) {
+      if (filter != nullptr && !FilterHas(filter, im.v4_filter_blocks, hashes[i])) {
         maybe[i] = false;
         continue;
       }

@@ -34,22 +34,22 @@ struct Header {
 static_assert(sizeof(Header) == 64);
 
 enum class SectionId : uint32_t {
-  kStrings = 1,     // bytes: every string, referenced by (offset, length)
-  kGroups = 2,      // Group[indicators]
-  kEntries = 3,     // Entry[entries], grouped by indicator
-  kProfiles = 4,    // Profile[profiles]: shared metadata (actors, sources, roles, ...)
-  kStrRefs = 5,     // StrRef[]: actor and source lists of the profiles
-  kV4Table = 6,     // V4Slot[capacity]: exact IPv4 membership, linear probing
-  kStrTable = 7,    // StrSlot[capacity]: string-keyed membership (multimap), linear probing
-  kV4Starts = 8,    // uint32_t[n]: sorted starts of elementary IPv4 ranges (CIDR index)
-  kV4Nodes = 9,     // uint32_t[n]: innermost CidrNode of each range, or kNone
-  kV4Buckets = 10,  // uint32_t[2^b + 1]: first range whose start >= (bucket << (32 - b))
-  kV6Starts = 11,   // Uint128[n]
-  kV6Nodes = 12,    // uint32_t[n]
-  kV6Buckets = 13,  // uint32_t[2^b + 1], by the top b bits (1 <= b <= 16)
-  kCidrNodes = 14,  // CidrNode[]: prefix indicator and its enclosing prefix
-  kV4Filter = 15,   // uint64_t[2^b / 64], 6 <= b <= 24: bit FilterBit(HashV4(key)) set for
-                    // every key of kV4Table; a cache-sized membership filter (optional)
+  kStrings = 1,          // bytes: every string, referenced by (offset, length)
+  kGroups = 2,           // Group[indicators]
+  kEntries = 3,          // Entry[entries], grouped by indicator
+  kProfiles = 4,         // Profile[profiles]: shared metadata (actors, sources, roles, ...)
+  kStrRefs = 5,          // StrRef[]: actor and source lists of the profiles
+  kV4Table = 6,          // V4Slot[capacity]: exact IPv4 membership, linear probing
+  kStrTable = 7,         // StrSlot[capacity]: string-keyed membership (multimap), linear probing
+  kV4Starts = 8,         // uint32_t[n]: sorted starts of elementary IPv4 ranges (CIDR index)
+  kV4Nodes = 9,          // uint32_t[n]: innermost CidrNode of each range, or kNone
+  kV4Buckets = 10,       // uint32_t[2^b + 1]: first range whose start >= (bucket << (32 - b))
+  kV6Starts = 11,        // Uint128[n]
+  kV6Nodes = 12,         // uint32_t[n]
+  kV6Buckets = 13,       // uint32_t[2^b + 1], by the top b bits (1 <= b <= 16)
+  kCidrNodes = 14,       // CidrNode[]: prefix indicator and its enclosing prefix
+  kV4FilterOneBit = 15,  // retired (one-bit filter of at most 2 MiB): skipped by this reader
+  kV4Filter = 16,  // FilterBlock[n]: blocked Bloom filter over the keys of kV4Table (optional)
 };
 // Readers ignore section ids they do not know, so an optional section (like kV4Filter) does
 // not change the version: older readers skip it, and files without it still read. A section
@@ -162,13 +162,39 @@ inline uint32_t SlotOf(uint64_t mixed, uint64_t capacity) {
 }
 inline uint32_t TagOf(uint64_t mixed) { return static_cast<uint32_t>(mixed >> 32); }
 inline uint64_t HashV4(uint32_t key) { return Mix(key * 0x9E3779B97F4A7C15ull); }
-// The filter bit of a hashed IPv4 key: the top 24 hash bits, independent of the slot (which
-// uses the low 32). `mask` = filter bits - 1.
-inline constexpr int kMaxFilterBitsLog2 = 24;
-inline uint64_t FilterBit(uint64_t hash, uint64_t mask) { return (hash >> 40) & mask; }
-inline bool FilterHas(const uint64_t* filter, uint64_t mask, uint64_t hash) {
-  uint64_t bit = FilterBit(hash, mask);
-  return (filter[bit >> 6] >> (bit & 63)) & 1;
+// The IPv4 filter: a blocked Bloom filter, one 64-byte block (a cache line) per probe and
+// kFilterProbes bits in it, about 16 bits per key (~0.3 % false positives). The block comes
+// from the top 32 bits of HashV4 (the table slot uses the low 32), the bits from a remix of
+// the whole hash. Any block count from 1 to 2^32 - 1 works (multiply-shift range reduction).
+struct FilterBlock {
+  uint64_t words[8];
+};
+static_assert(sizeof(FilterBlock) == 64);
+inline constexpr int kFilterProbes = 4;
+inline constexpr uint64_t kFilterBitsPerKey = 16;
+inline uint64_t FilterBlockOf(uint64_t hash, uint64_t blocks) {
+  return ((hash >> 32) * blocks) >> 32;
+}
+// Bit i (0 <= i < kFilterProbes) of the block: 9 bits of the remixed hash each.
+inline uint32_t FilterBitInBlock(uint64_t hash, int i) {
+  uint64_t g = hash * 0x9E3779B97F4A7C15ull;
+  return static_cast<uint32_t>(g >> (55 - 9 * i)) & 511;
+}
+inline bool FilterHas(const FilterBlock* filter, uint64_t blocks, uint64_t hash) {
+  const FilterBlock& b = filter[FilterBlockOf(hash, blocks)];
+  uint64_t all = 1;
+  for (int i = 0; i < kFilterProbes; ++i) {
+    uint32_t bit = FilterBitInBlock(hash, i);
+    all &= b.words[bit >> 6] >> (bit & 63);
+  }
+  return (all & 1) != 0;
+}
+inline void FilterAdd(FilterBlock* filter, uint64_t blocks, uint64_t hash) {
+  FilterBlock& b = filter[FilterBlockOf(hash, blocks)];
+  for (int i = 0; i < kFilterProbes; ++i) {
+    uint32_t bit = FilterBitInBlock(hash, i);
+    b.words[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
 }
 
 // Renames the first section `from` of an image to id `to` (for tests: an image as an older
@@ -263,8 +289,11 @@ struct MatchSnapshot::Image {
   const uint32_t* v6_buckets = nullptr;
   int v6_shift = 0;  // high 64 bits >> shift = bucket
   const match_format::CidrNode* cidr_nodes = nullptr;
-  const uint64_t* v4_filter = nullptr;  // nullptr: no filter, probe the table
-  uint64_t v4_filter_mask = 0;          // bit index mask (2^b - 1)
+  const match_format::FilterBlock* v4_filter = nullptr;  // nullptr: no filter, probe the table
+  uint64_t v4_filter_blocks = 0;
+  // Derived at load from the IPv4 ranges: bit x set when some prefix indicator covers an
+  // address of the /16 block x. An address in a clear block skips the prefix search.
+  uint64_t v4_prefix_blocks[(1 << 16) / 64] = {};
   uint32_t cidr_node_count = 0;
   // Namespaces present, so a lookup skips tables that cannot hit.
   uint32_t ns_present = 0;  // bit per Ns

@@ -288,6 +288,53 @@ MatchSnapshotBuilder Ipv4Builder(int n, uint32_t seed, std::vector<std::string>*
   return b;
 }
 
+// Prefixes clustered in a few /16 blocks (the lookup skips the search in blocks no prefix
+// touches): at the first and last address of every block around them, and inside.
+TEST(MatchSnapshot, CidrBlocksWithoutPrefixesAreSkippedExactly) {
+  std::mt19937 rng(11);
+  std::vector<std::pair<uint32_t, int>> prefixes = {
+      {0x0A01FF00u, 24}, {0x0A020000u, 15}, {0x0A04FFFFu, 32}, {0x0A060000u, 16},
+      {0x0A080000u, 13}, {0xFFFF0000u, 16}, {0x00000000u, 31}};
+  for (int i = 0; i < 200; ++i) {
+    int len = 18 + static_cast<int>(rng() % 15);
+    uint32_t base = (0xAC10u + rng() % 4) << 16 | (rng() & 0xffff);
+    prefixes.push_back({base & (~uint32_t{0} << (32 - len)), len});
+  }
+  MatchSnapshotBuilder b;
+  for (auto [base, len] : prefixes) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%s/%d", Dotted(base).c_str(), len);
+    ASSERT_TRUE(b.Add(Record(IndicatorType::kCidr, text)).ok()) << text;
+  }
+  auto snap = b.Build();
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  std::sort(prefixes.begin(), prefixes.end());
+  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+  std::vector<uint32_t> probes;
+  for (uint32_t block : {0x0000u, 0x0001u, 0x0A00u, 0x0A01u, 0x0A02u, 0x0A03u, 0x0A04u,
+                         0x0A05u, 0x0A06u, 0x0A07u, 0x0A08u, 0x0A0Fu, 0x0A10u, 0xAC0Fu,
+                         0xAC10u, 0xAC11u, 0xAC12u, 0xAC13u, 0xAC14u, 0xFFFEu, 0xFFFFu}) {
+    probes.push_back(block << 16);
+    probes.push_back(block << 16 | 0xffff);
+    for (int k = 0; k < 50; ++k) probes.push_back(block << 16 | (rng() & 0xffff));
+  }
+  for (auto [base, len] : prefixes) {
+    uint32_t host = len == 32 ? 0 : ~uint32_t{0} >> len;
+    probes.push_back(base);
+    probes.push_back(base | host);
+    probes.push_back(base - 1);
+    probes.push_back((base | host) + 1);
+  }
+  for (uint32_t ip : probes) {
+    size_t expected = 0;
+    for (auto [base, len] : prefixes) {
+      uint32_t mask = len == 0 ? 0 : ~uint32_t{0} << (32 - len);
+      if ((ip & mask) == base) ++expected;
+    }
+    EXPECT_EQ(Hits(*snap, ObservedKind::kIp, Dotted(ip)).size(), expected) << Dotted(ip);
+  }
+}
+
 // The filter only ever skips addresses the table does not hold: with and without it, every
 // probe gets the same hits, and every indicator finds itself.
 TEST(MatchSnapshot, Ipv4FilterNeverCausesAMiss) {
@@ -295,8 +342,9 @@ TEST(MatchSnapshot, Ipv4FilterNeverCausesAMiss) {
     std::vector<std::string> values;
     auto snap = Ipv4Builder(n, static_cast<uint32_t>(n), &values).Build();
     ASSERT_TRUE(snap.ok()) << snap.status().ToString();
-    EXPECT_GE(snap->stats().ipv4_filter_bytes, 8u);
-    EXPECT_LE(snap->stats().ipv4_filter_bytes, 2u << 20);
+    // One 64-byte block per 32 keys (16 bits per key), at least one block.
+    EXPECT_EQ(snap->stats().ipv4_filter_bytes, 64 * ((static_cast<uint64_t>(n) + 1 + 31) / 32))
+        << n << " indicators";
     auto plain = MatchSnapshot::FromBytes(WithoutFilter(std::string(snap->image())));
     ASSERT_TRUE(plain.ok()) << plain.status().ToString();
     EXPECT_EQ(plain->stats().ipv4_filter_bytes, 0u);
@@ -338,8 +386,10 @@ TEST(MatchSnapshot, Ipv4FilterOfCorruptImagesIsCheckedAtLoad) {
     uint32_t a, b, c, d;
     ASSERT_EQ(std::sscanf(values[0].c_str(), "%u.%u.%u.%u", &a, &b, &c, &d), 4);
     uint32_t key = a << 24 | b << 16 | c << 8 | d;
-    uint64_t bit = match_format::FilterBit(match_format::HashV4(key), filter_size * 8 - 1);
-    bad[filter_at + bit / 8] = static_cast<char>(bad[filter_at + bit / 8] & ~(1 << (bit % 8)));
+    uint64_t hash = match_format::HashV4(key);
+    size_t at = filter_at + 64 * match_format::FilterBlockOf(hash, filter_size / 64) +
+                match_format::FilterBitInBlock(hash, 2) / 8;
+    bad[at] = static_cast<char>(bad[at] & ~(1 << (match_format::FilterBitInBlock(hash, 2) % 8)));
     auto s = MatchSnapshot::FromBytes(bad);
     ASSERT_FALSE(s.ok());
     EXPECT_NE(s.status().message().find("IPv4 filter disagrees"), std::string::npos)
@@ -347,8 +397,8 @@ TEST(MatchSnapshot, Ipv4FilterOfCorruptImagesIsCheckedAtLoad) {
     // The same image without the filter is fine: only the filter was wrong.
     EXPECT_TRUE(MatchSnapshot::FromBytes(WithoutFilter(bad)).ok());
   }
-  // Bad sizes: not a power of two, empty, larger than 2^24 bits.
-  for (uint64_t words : {uint64_t{3}, uint64_t{0}, uint64_t{1} << 19}) {
+  // Bad sizes: no block, more blocks than 32 hash bits can address, beyond the end of the file.
+  for (uint64_t blocks : {uint64_t{0}, uint64_t{1} << 32, filter_size / 64 + image.size() / 64}) {
     std::string bad = image;
     match_format::Header h;
     std::memcpy(&h, bad.data(), sizeof(h));
@@ -357,10 +407,10 @@ TEST(MatchSnapshot, Ipv4FilterOfCorruptImagesIsCheckedAtLoad) {
       match_format::SectionEntry e;
       std::memcpy(&e, bad.data() + at, sizeof(e));
       if (e.id != static_cast<uint32_t>(match_format::SectionId::kV4Filter)) continue;
-      e.count = words;
+      e.count = blocks;
       std::memcpy(bad.data() + at, &e, sizeof(e));
     }
-    EXPECT_FALSE(MatchSnapshot::FromBytes(bad).ok()) << words << " words";
+    EXPECT_FALSE(MatchSnapshot::FromBytes(bad).ok()) << blocks << " blocks";
   }
 
   std::mt19937 rng(17);
@@ -412,6 +462,16 @@ TEST(MatchSnapshot, ReadsImagesWithoutTheFilterAndSkipsUnknownSections) {
   ASSERT_TRUE(old.ok()) << old.status().ToString();
   EXPECT_EQ(old->stats().ipv4_filter_bytes, 0u);
   EXPECT_EQ(BatchHits(*old, values), BatchHits(*built, values));
+  // A file with the retired one-bit filter (section 15, written before the blocked filter):
+  // this build skips that section and reads the table directly.
+  std::string retired(built->image());
+  ASSERT_TRUE(
+      match_format::RenameSection(retired, match_format::SectionId::kV4Filter,
+                                  static_cast<uint32_t>(match_format::SectionId::kV4FilterOneBit)));
+  auto older = MatchSnapshot::FromBytes(retired);
+  ASSERT_TRUE(older.ok()) << older.status().ToString();
+  EXPECT_EQ(older->stats().ipv4_filter_bytes, 0u);
+  EXPECT_EQ(BatchHits(*older, values), BatchHits(*built, values));
 }
 
 // The documented budget: at most 64 bytes per IPv4 indicator, metadata for a hit included.
