@@ -32,6 +32,7 @@ struct Principal {
   std::string name;          // the token's label ("acme-soc")
   std::string organisation;  // "ACME CERT"
   Tlp clearance = Tlp::kClear;
+  bool can_ingest = false;  // may add to the store (POST /api/ingest, the TAXII inbox)
 };
 
 struct TokenInfo {
@@ -41,6 +42,7 @@ struct TokenInfo {
   Tlp clearance = Tlp::kClear;
   Timestamp created = Timestamp::FromUnixSeconds(0);
   std::optional<Timestamp> revoked;
+  bool can_ingest = false;
   std::string hash_prefix;  // first 12 hex digits of the SHA-256, to tell tokens apart
 };
 
@@ -57,8 +59,10 @@ class TokenRegistry {
 
   // `name` is a unique label (letters, digits, '-', '_', '.', '@'; 1-64 bytes); `clearance` is
   // a level (not kUnmarked); `organisation` is free text (1-200 bytes, no control characters).
-  virtual Result<NewToken> Add(std::string_view name, std::string_view organisation,
-                               Tlp clearance) = 0;
+  // Tokens read only; `can_ingest` lets one also add to the store. (Tokens of a registry made
+  // before this permission existed keep the upload right they had: they are migrated with it.)
+  virtual Result<NewToken> Add(std::string_view name, std::string_view organisation, Tlp clearance,
+                               bool can_ingest) = 0;
   virtual Result<std::vector<TokenInfo>> List() = 0;
   // Revokes by label or by numeric id. NotFound when neither matches an active token.
   virtual Status Revoke(std::string_view name_or_id) = 0;

@@ -38,6 +38,7 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
     std::string organisation;
     std::string clearance;
     std::string target;
+    bool can_ingest = false;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* token = app.add_subcommand(
@@ -46,6 +47,7 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
   token->footer(
       "Examples:\n"
       "  cotenant token add acme-soc --org ACME --tlp amber\n"
+      "  cotenant token add feed-bot --org ACME --tlp green --ingest\n"
       "  cotenant token list\n"
       "  cotenant token revoke acme-soc");
   token->add_option("--tokens", flags->tokens_path,
@@ -59,6 +61,9 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
       ->required();
   add->add_option("--tlp", flags->clearance, "clearance: clear, green, amber, amber+strict or red")
       ->required();
+  add->add_flag("--ingest", flags->can_ingest,
+                "also let the token add to the store (POST /api/ingest, the TAXII inbox); "
+                "without it the token only reads");
   add->callback([flags, &global, &exit_code] {
     std::optional<Tlp> tlp = TlpFromName(flags->clearance);
     if (!tlp || *tlp == Tlp::kUnmarked) {
@@ -73,7 +78,7 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
       exit_code = kExitFailure;
       return;
     }
-    auto added = (*registry)->Add(flags->name, flags->organisation, *tlp);
+    auto added = (*registry)->Add(flags->name, flags->organisation, *tlp, flags->can_ingest);
     if (!added.ok()) {
       std::cerr << "cotenant token add: " << added.status().message() << "\n";
       exit_code = added.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
@@ -83,11 +88,13 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
       std::cout << "{\"id\":" << added->info.id << ",\"name\":" << JsonString(added->info.name)
                 << ",\"organisation\":" << JsonString(added->info.organisation)
                 << ",\"clearance\":" << JsonString(TlpName(added->info.clearance))
+                << ",\"can_ingest\":" << (added->info.can_ingest ? "true" : "false")
                 << ",\"token\":" << JsonString(added->token) << "}\n";
     } else {
       std::cout << added->token << "\n";
       std::cerr << "token " << added->info.id << " `" << added->info.name << "` for "
                 << added->info.organisation << ", clearance TLP:" << TlpName(added->info.clearance)
+                << (added->info.can_ingest ? ", may ingest" : ", read-only")
                 << ". Store it now: it is not shown again.\n";
     }
   });
@@ -114,6 +121,7 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
                   << ",\"organisation\":" << JsonString(t.organisation)
                   << ",\"clearance\":" << JsonString(TlpName(t.clearance))
                   << ",\"created\":" << JsonString(t.created.ToString())
+                  << ",\"can_ingest\":" << (t.can_ingest ? "true" : "false")
                   << ",\"revoked\":" << (t.revoked ? JsonString(t.revoked->ToString()) : "null")
                   << ",\"sha256_prefix\":" << JsonString(t.hash_prefix) << "}";
         first = false;
@@ -123,7 +131,8 @@ void AddTokenCommand(CLI::App& app, GlobalOptions& global, int& exit_code) {
     }
     for (const TokenInfo& t : *tokens) {
       std::cout << t.id << "\t" << t.name << "\t" << t.organisation
-                << "\tTLP:" << TlpName(t.clearance) << "\tcreated " << t.created.ToString() << "\t"
+                << "\tTLP:" << TlpName(t.clearance) << (t.can_ingest ? "\tingest" : "\tread-only")
+                << "\tcreated " << t.created.ToString() << "\t"
                 << (t.revoked ? "revoked " + t.revoked->ToString() : "active") << "\tsha256 "
                 << t.hash_prefix << "...\n";
     }

@@ -265,12 +265,18 @@ HttpResponse HandleRequest(SharingService& service, const ApiOptions& options,
   if (route == "whoami" && seg.size() == 2 && get) {
     JsonWriter w;
     w.BeginObject().Member("name", principal.name).Member("organisation", principal.organisation);
-    w.Member("clearance", TlpName(principal.clearance)).EndObject();
+    w.Member("clearance", TlpName(principal.clearance));
+    w.Member("can_ingest", principal.can_ingest).EndObject();
     return Json(w.Take());
   }
   if (route == "lookup" && seg.size() == 2 && get) return Lookup(service, principal, req);
   if (route == "ingest" && seg.size() == 2) {
     if (req.method != "POST") return JsonError(405, "use POST with the file as the body");
+    if (!principal.can_ingest) {
+      return JsonError(403,
+                       "this token may read but not add to the store (see `cotenant token add "
+                       "--ingest`)");
+    }
     return Ingest(service, req);
   }
   if (route == "match" && seg.size() == 2) {

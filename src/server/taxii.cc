@@ -81,7 +81,8 @@ std::vector<std::string> SplitComma(std::string_view s) {
   return out;
 }
 
-void WriteCollection(JsonWriter& w, std::string_view id) {
+// `can_write` answers for the caller: the inbox is writable only with an upload permission.
+void WriteCollection(JsonWriter& w, std::string_view id, const Principal& who) {
   bool inbox = id == kInboxCollection;
   w.BeginObject().Member("id", id);
   w.Member("title", inbox ? "cotenant inbox" : "cotenant: indicators and findings");
@@ -90,7 +91,7 @@ void WriteCollection(JsonWriter& w, std::string_view id) {
                  : "Intrusion sets, indicators with patterns, sightings and the relationships "
                    "between intrusion sets that cotenant's analysis found, each with its TLP "
                    "marking; only what the caller's clearance allows.");
-  w.Member("can_read", !inbox).Member("can_write", inbox);
+  w.Member("can_read", !inbox).Member("can_write", inbox && who.can_ingest);
   w.Key("media_types").BeginArray().String(kStixType).EndArray();
   w.EndObject();
 }
@@ -240,6 +241,11 @@ std::optional<size_t> ObjectIndex(std::string_view json_path) {
 }
 
 HttpResponse PostObjects(SharingService& service, const Principal& who, const HttpRequest& req) {
+  if (!who.can_ingest) {
+    return TaxiiError(403, "Forbidden",
+                      "this token may read but not add to the store (see `cotenant token add "
+                      "--ingest`)");
+  }
   std::string content_type = Lower(NoSpaces(req.Header("content-type")));
   if (content_type != "application/taxii+json;version=2.1" &&
       content_type != "application/taxii+json") {
@@ -383,8 +389,8 @@ HttpResponse HandleTaxii(SharingService& service, const ApiOptions& options, con
     if (!get) return not_allowed();
     JsonWriter w;
     w.BeginObject().Key("collections").BeginArray();
-    WriteCollection(w, kReadCollection);
-    WriteCollection(w, kInboxCollection);
+    WriteCollection(w, kReadCollection, who);
+    WriteCollection(w, kInboxCollection, who);
     w.EndArray().EndObject();
     return Taxii(w.Take());
   }
@@ -396,7 +402,7 @@ HttpResponse HandleTaxii(SharingService& service, const ApiOptions& options, con
   if (seg.size() == 4) {
     if (!get) return not_allowed();
     JsonWriter w;
-    WriteCollection(w, collection);
+    WriteCollection(w, collection, who);
     return Taxii(w.Take());
   }
   std::string_view resource = seg[4];

@@ -21,10 +21,35 @@ CREATE TABLE IF NOT EXISTS api_tokens (
   clearance TEXT NOT NULL,
   sha256 TEXT NOT NULL UNIQUE,
   created INTEGER NOT NULL,
-  revoked INTEGER
+  revoked INTEGER,
+  can_ingest INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX IF NOT EXISTS api_tokens_active_name ON api_tokens(name) WHERE revoked IS NULL;
 )sql";
+
+// Registries made before tokens had an upload permission: every token could upload then, so
+// the migration keeps that right for them; tokens added afterwards read only unless asked.
+constexpr const char* kAddCanIngest = R"sql(
+BEGIN IMMEDIATE;
+ALTER TABLE api_tokens ADD COLUMN can_ingest INTEGER NOT NULL DEFAULT 0;
+UPDATE api_tokens SET can_ingest = 1;
+COMMIT;
+)sql";
+
+bool HasColumn(sqlite3* db, std::string_view column) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('api_tokens')", -1, &st,
+                         nullptr) != SQLITE_OK) {
+    return false;
+  }
+  bool found = false;
+  while (!found && sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* t = sqlite3_column_text(st, 0);
+    found = t != nullptr && column == reinterpret_cast<const char*>(t);
+  }
+  sqlite3_finalize(st);
+  return found;
+}
 
 class Statement {
  public:
@@ -70,8 +95,8 @@ class SqliteTokenRegistry final : public TokenRegistry {
   SqliteTokenRegistry(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   ~SqliteTokenRegistry() override { sqlite3_close(db_); }
 
-  Result<NewToken> Add(std::string_view name, std::string_view organisation,
-                       Tlp clearance) override {
+  Result<NewToken> Add(std::string_view name, std::string_view organisation, Tlp clearance,
+                       bool can_ingest) override {
     if (!ValidName(name)) {
       return InvalidArgument("token name `" + std::string(name) +
                              "` must be 1-64 letters, digits, '-', '_', '.' or '@'");
@@ -90,15 +115,17 @@ class SqliteTokenRegistry final : public TokenRegistry {
     std::string hash = server::Sha256Hex(out.token);
     Timestamp now = Timestamp::Now();
     std::lock_guard lock(mu_);
-    Statement st(db_,
-                 "INSERT INTO api_tokens(name, organisation, clearance, sha256, created) "
-                 "VALUES (?, ?, ?, ?, ?)");
+    Statement st(
+        db_,
+        "INSERT INTO api_tokens(name, organisation, clearance, sha256, created, can_ingest) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     if (!st.ok()) return Error("add token");
     st.Bind(1, name);
     st.Bind(2, organisation);
     st.Bind(3, TlpName(clearance));
     st.Bind(4, hash);
     st.Bind(5, now.unix_seconds());
+    st.Bind(6, int64_t{can_ingest ? 1 : 0});
     int rc = sqlite3_step(st.get());
     if (rc == SQLITE_CONSTRAINT) {
       return Status(StatusCode::kAlreadyExists,
@@ -109,6 +136,7 @@ class SqliteTokenRegistry final : public TokenRegistry {
     out.info.name = std::string(name);
     out.info.organisation = std::string(organisation);
     out.info.clearance = clearance;
+    out.info.can_ingest = can_ingest;
     out.info.created = now;
     out.info.hash_prefix = hash.substr(0, 12);
     return out;
@@ -117,7 +145,7 @@ class SqliteTokenRegistry final : public TokenRegistry {
   Result<std::vector<TokenInfo>> List() override {
     std::lock_guard lock(mu_);
     Statement st(db_,
-                 "SELECT id, name, organisation, clearance, sha256, created, revoked "
+                 "SELECT id, name, organisation, clearance, sha256, created, revoked, can_ingest "
                  "FROM api_tokens ORDER BY id");
     if (!st.ok()) return Error("list tokens");
     std::vector<TokenInfo> out;
@@ -138,6 +166,7 @@ class SqliteTokenRegistry final : public TokenRegistry {
       if (sqlite3_column_type(st.get(), 6) != SQLITE_NULL) {
         info.revoked = Timestamp::FromUnixSeconds(sqlite3_column_int64(st.get(), 6));
       }
+      info.can_ingest = sqlite3_column_int64(st.get(), 7) != 0;
       out.push_back(std::move(info));
     }
     if (rc != SQLITE_DONE) return Error("list tokens");
@@ -174,7 +203,7 @@ class SqliteTokenRegistry final : public TokenRegistry {
     std::string hash = server::Sha256Hex(token);
     std::lock_guard lock(mu_);
     Statement st(db_,
-                 "SELECT id, name, organisation, clearance, sha256 FROM api_tokens "
+                 "SELECT id, name, organisation, clearance, sha256, can_ingest FROM api_tokens "
                  "WHERE sha256 = ? AND revoked IS NULL");
     if (!st.ok()) return Error("authenticate");
     st.Bind(1, hash);
@@ -189,6 +218,7 @@ class SqliteTokenRegistry final : public TokenRegistry {
     std::optional<Tlp> tlp = TlpFromName(st.Text(3));
     if (!tlp || *tlp == Tlp::kUnmarked) return denied;
     p.clearance = *tlp;
+    p.can_ingest = sqlite3_column_int64(st.get(), 5) != 0;
     return p;
   }
 
@@ -221,6 +251,16 @@ Result<std::unique_ptr<TokenRegistry>> TokenRegistry::Open(const std::string& pa
     sqlite3_free(err);
     sqlite3_close(db);
     return IoError(path + ": not a token registry: " + msg);
+  }
+  if (!HasColumn(db, "can_ingest") &&
+      sqlite3_exec(db, kAddCanIngest, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : "unknown error";
+    sqlite3_free(err);
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!HasColumn(db, "can_ingest")) {  // else another process migrated it meanwhile
+      sqlite3_close(db);
+      return IoError(path + ": cannot add the upload permission to the token registry: " + msg);
+    }
   }
   return std::unique_ptr<TokenRegistry>(new SqliteTokenRegistry(db, path));
 }

@@ -1,6 +1,7 @@
 #include "cotenant/access.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -43,7 +44,7 @@ TEST(CryptoTest, KnownAnswers) {
 }
 
 TEST_F(TokenRegistryTest, AddAuthenticateRevoke) {
-  auto added = reg_->Add("acme-soc", "ACME CERT", Tlp::kGreen);
+  auto added = reg_->Add("acme-soc", "ACME CERT", Tlp::kGreen, false);
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_TRUE(added->token.starts_with("ctk_"));
   EXPECT_EQ(added->token.size(), 68u);
@@ -68,8 +69,9 @@ TEST_F(TokenRegistryTest, AddAuthenticateRevoke) {
   EXPECT_NE(bytes.find(server::Sha256Hex(added->token)), std::string::npos);
 
   // A second active token with the same name is refused; another name is fine.
-  EXPECT_EQ(reg_->Add("acme-soc", "ACME", Tlp::kRed).status().code(), StatusCode::kAlreadyExists);
-  auto other = reg_->Add("beta", "Beta ISAC", Tlp::kAmberStrict);
+  EXPECT_EQ(reg_->Add("acme-soc", "ACME", Tlp::kRed, false).status().code(),
+            StatusCode::kAlreadyExists);
+  auto other = reg_->Add("beta", "Beta ISAC", Tlp::kAmberStrict, false);
   ASSERT_TRUE(other.ok());
 
   ASSERT_TRUE(reg_->Revoke("acme-soc").ok());
@@ -84,7 +86,7 @@ TEST_F(TokenRegistryTest, AddAuthenticateRevoke) {
   EXPECT_TRUE((*list)[0].revoked.has_value());
   EXPECT_EQ((*list)[1].clearance, Tlp::kAmberStrict);
   // The name is free again once revoked.
-  EXPECT_TRUE(reg_->Add("acme-soc", "ACME CERT", Tlp::kAmber).ok());
+  EXPECT_TRUE(reg_->Add("acme-soc", "ACME CERT", Tlp::kAmber, false).ok());
 }
 
 TEST_F(TokenRegistryTest, RejectsBadInputAndBadTokensAlike) {
@@ -100,10 +102,11 @@ TEST_F(TokenRegistryTest, RejectsBadInputAndBadTokensAlike) {
       {"ok", "org", Tlp::kUnmarked},
   };
   for (const auto& c : bad_adds) {
-    EXPECT_EQ(reg_->Add(c.name, c.org, c.clearance).status().code(), StatusCode::kInvalidArgument)
+    EXPECT_EQ(reg_->Add(c.name, c.org, c.clearance, false).status().code(),
+              StatusCode::kInvalidArgument)
         << c.name << "/" << c.org;
   }
-  auto good = reg_->Add("x", "X", Tlp::kRed);
+  auto good = reg_->Add("x", "X", Tlp::kRed, false);
   ASSERT_TRUE(good.ok());
   std::string flipped = good->token;
   flipped.back() = flipped.back() == '0' ? '1' : '0';
@@ -123,13 +126,63 @@ TEST_F(TokenRegistryTest, RejectsBadInputAndBadTokensAlike) {
 }
 
 TEST_F(TokenRegistryTest, RevocationSeenByAnotherHandle) {
-  auto added = reg_->Add("live", "Org", Tlp::kAmber);
+  auto added = reg_->Add("live", "Org", Tlp::kAmber, false);
   ASSERT_TRUE(added.ok());
   auto second = TokenRegistry::Open(path_);
   ASSERT_TRUE(second.ok());
   ASSERT_TRUE((*second)->Authenticate(added->token).ok());
   ASSERT_TRUE(reg_->Revoke("live").ok());
   EXPECT_FALSE((*second)->Authenticate(added->token).ok());
+}
+
+TEST_F(TokenRegistryTest, ReadOnlyUnlessAskedToIngest) {
+  auto reader = reg_->Add("reader", "Org", Tlp::kRed, false);
+  auto writer = reg_->Add("feeder", "Org", Tlp::kGreen, true);
+  ASSERT_TRUE(reader.ok() && writer.ok());
+  EXPECT_FALSE(reader->info.can_ingest);
+  EXPECT_TRUE(writer->info.can_ingest);
+  EXPECT_FALSE(reg_->Authenticate(reader->token)->can_ingest);
+  EXPECT_TRUE(reg_->Authenticate(writer->token)->can_ingest);
+  auto list = reg_->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_FALSE((*list)[0].can_ingest);
+  EXPECT_TRUE((*list)[1].can_ingest);
+}
+
+// A registry written before tokens had an upload permission: its tokens could all upload, and
+// keep that right after the migration; tokens added afterwards are read-only by default.
+TEST_F(TokenRegistryTest, OldRegistryKeepsItsTokensUploadRight) {
+  reg_.reset();
+  std::filesystem::remove(path_);
+  const std::string token = "ctk_" + std::string(64, 'a');
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    const std::string sql =
+        "CREATE TABLE api_tokens (id INTEGER PRIMARY KEY, name TEXT NOT NULL, organisation TEXT "
+        "NOT NULL, clearance TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, created INTEGER NOT "
+        "NULL, revoked INTEGER);"
+        "INSERT INTO api_tokens(name, organisation, clearance, sha256, created) VALUES "
+        "('old', 'Org', 'amber', '" +
+        server::Sha256Hex(token) + "', 0);";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto reg = TokenRegistry::Open(path_);
+  ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  auto old = (*reg)->Authenticate(token);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->clearance, Tlp::kAmber);
+  EXPECT_TRUE(old->can_ingest);
+  auto added = (*reg)->Add("new", "Org", Tlp::kAmber, false);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_FALSE((*reg)->Authenticate(added->token)->can_ingest);
+  // Opening it again does not migrate twice.
+  auto again = TokenRegistry::Open(path_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE((*again)->Authenticate(token)->can_ingest);
+  EXPECT_FALSE((*again)->Authenticate(added->token)->can_ingest);
 }
 
 TEST(TokenRegistryOpenTest, ErrorsNameThePath) {

@@ -22,7 +22,8 @@ TEST(HttpApiTest, WhoamiActorsPairsExplain) {
   ServerFixture& f = ServerFixture::Get();
   HttpResult who = Http(f.port(), "GET", "/api/whoami", Auth(Tlp::kAmber));
   EXPECT_EQ(who.body,
-            "{\"name\":\"t-Amber\",\"organisation\":\"Test Org Amber\",\"clearance\":\"amber\"}");
+            "{\"name\":\"t-Amber\",\"organisation\":\"Test Org "
+            "Amber\",\"clearance\":\"amber\",\"can_ingest\":true}");
   HttpResult actors = Http(f.port(), "GET", "/api/actors", Auth());
   EXPECT_NE(actors.body.find("\"name\":\"Canary Red Alpha\""), std::string::npos);
   HttpResult pairs = Http(f.port(), "GET", "/api/pairs?min_score=0", Auth());
@@ -106,6 +107,18 @@ TEST(HttpApiTest, IngestUploadAndMatchLog) {
   EXPECT_EQ(Http(f.port(), "POST", "/api/ingest?format=nosuch", Auth(), "x").status, 400);
   EXPECT_EQ(Http(f.port(), "POST", "/api/ingest", Auth(), "").status, 400);
   EXPECT_EQ(Http(f.port(), "GET", "/api/ingest", Auth()).status, 405);
+  // A read-only token reads everything its clearance allows but cannot add to the store.
+  std::vector<std::pair<std::string, std::string>> ro = {
+      {"Authorization", "Bearer " + f.ReadOnlyToken()}};
+  HttpResult denied =
+      Http(f.port(), "POST", "/api/ingest?name=ro.txt&format=plain&actor=RO", ro, "192.0.2.198\n");
+  EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_NE(denied.body.find("--ingest"), std::string::npos) << denied.body;
+  EXPECT_EQ(Http(f.port(), "GET", "/api/lookup?value=192.0.2.198", Auth()).status, 404);
+  HttpResult who = Http(f.port(), "GET", "/api/whoami", ro);
+  EXPECT_NE(who.body.find("\"can_ingest\":false"), std::string::npos) << who.body;
+  EXPECT_NE(Http(f.port(), "GET", "/api/whoami", Auth()).body.find("\"can_ingest\":true"),
+            std::string::npos);
 
   // The matcher: a Zeek-style plain list of observed values; only visible indicators alert.
   std::string log = Canaries(Tlp::kGreen)[3] + "\n" + Canaries(Tlp::kRed)[3] + "\n192.0.2.1\n";

@@ -190,7 +190,10 @@ class ServerFixture {
   const std::string& dir() const { return dir_; }
   const std::string& db() const { return db_; }
   const std::string& tokens() const { return tokens_path_; }
+  // One token per clearance, each allowed to ingest.
   const std::string& Token(Tlp clearance) const { return tokens_.at(clearance); }
+  // A RED token that may read everything but not add to the store.
+  const std::string& ReadOnlyToken() const { return read_only_token_; }
   ~ServerFixture() {
     if (pid_ > 0) {
       kill(pid_, SIGTERM);
@@ -222,10 +225,13 @@ class ServerFixture {
     auto registry = TokenRegistry::Open(tokens_path_);
     if (!registry.ok()) throw std::runtime_error(registry.status().ToString());
     for (Tlp t : {Tlp::kClear, Tlp::kGreen, Tlp::kAmber, Tlp::kAmberStrict, Tlp::kRed}) {
-      auto added = (*registry)->Add("t-" + CanaryWord(t), "Test Org " + CanaryWord(t), t);
+      auto added = (*registry)->Add("t-" + CanaryWord(t), "Test Org " + CanaryWord(t), t, true);
       if (!added.ok()) throw std::runtime_error(added.status().ToString());
       tokens_[t] = added->token;
     }
+    auto reader = (*registry)->Add("t-reader", "Test Org reader", Tlp::kRed, false);
+    if (!reader.ok()) throw std::runtime_error(reader.status().ToString());
+    read_only_token_ = reader->token;
     int out_pipe[2];
     if (pipe(out_pipe) != 0) throw std::runtime_error("pipe");
     pid_ = fork();
@@ -251,6 +257,7 @@ class ServerFixture {
   }
   std::string dir_, db_, tokens_path_;
   std::map<Tlp, std::string> tokens_;
+  std::string read_only_token_;
   int port_ = 0;
   pid_t pid_ = -1;
 };

@@ -233,6 +233,22 @@ TEST(TaxiiConformanceTest, PostObjectsAndStatus) {
   EXPECT_EQ(post(kInbox + "objects/", kTaxii, "{not json", Tlp::kGreen).status, 400);
   EXPECT_EQ(post(kInbox + "objects/", kTaxii, "[1,2]", Tlp::kGreen).status, 400);
   EXPECT_EQ(Get(kInbox + "objects/").status, 403);  // write-only collection
+  {
+    // A token without the upload permission may not post, and is told the inbox is not
+    // writable for it.
+    std::vector<std::pair<std::string, std::string>> ro = {
+        {"Authorization", "Bearer " + f.ReadOnlyToken()},
+        {"Accept", kTaxii},
+        {"Content-Type", kTaxii}};
+    HttpResult denied = Http(f.port(), "POST", kInbox + "objects/", ro, envelope);
+    EXPECT_EQ(denied.status, 403) << denied.body;
+    EXPECT_NE(denied.body.find("--ingest"), std::string::npos) << denied.body;
+    simdjson::dom::parser pc;
+    auto inbox = Parse(pc, Http(f.port(), "GET", kInbox, ro).body);
+    EXPECT_FALSE(bool(inbox["can_write"]));
+    simdjson::dom::parser pw;
+    EXPECT_TRUE(bool(Parse(pw, Get(kInbox, Tlp::kGreen).body)["can_write"]));
+  }
 
   HttpResult r = post(kInbox + "objects/", kTaxii, envelope, Tlp::kGreen);
   ASSERT_EQ(r.status, 202) << r.body;
