@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/observation_key.h"
+
 namespace cotenant::store {
 namespace {
 
@@ -181,11 +183,184 @@ JOIN sources s ON s.id = x.source_id
 LEFT JOIN files f ON f.id = x.file_id;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kV1};
+// Version 2 (ingest speed): an observation's natural key is `indicator_id` plus `key_hash`, a
+// hash of the rest of the key computed by cotenant (store/observation_key.h), under one UNIQUE
+// index of two integers instead of eight expressions; role and tlp are small integer codes,
+// named by the `roles` and `tlps` tables (the views show the names). The observations are
+// copied into the new table by CopyObservationsToV2 with their ids, so bookmarks
+// (`ingests.last_observation_id`) and the order of ids are unchanged.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE roles(
+  code INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT INTO roles(code, name) VALUES (0, 'unknown'), (1, 'c2'), (2, 'payload-host'),
+  (3, 'phishing'), (4, 'exfiltration'), (5, 'dead-drop'), (6, 'scanner'), (7, 'proxy'),
+  (8, 'sample'), (9, 'compromised');
+CREATE TABLE tlps(
+  code INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+INSERT INTO tlps(code, name) VALUES (-1, 'unmarked'), (0, 'clear'), (1, 'green'), (2, 'amber'),
+  (3, 'amber+strict'), (4, 'red');
+DROP VIEW observation_view;
+DROP INDEX observations_natural_key;
+ALTER TABLE observations RENAME TO observations_v1;
+CREATE TABLE observations(
+  id INTEGER PRIMARY KEY,
+  ingest_id INTEGER NOT NULL,
+  indicator_id INTEGER NOT NULL,
+  key_hash INTEGER NOT NULL,
+  actor_name_id INTEGER,
+  role INTEGER NOT NULL,
+  source_id INTEGER NOT NULL,
+  references_id INTEGER,
+  basis_id INTEGER,
+  first_seen INTEGER,
+  last_seen INTEGER,
+  confidence INTEGER,
+  tlp INTEGER NOT NULL,
+  exact INTEGER NOT NULL,
+  original_text TEXT,
+  description TEXT,
+  file_id INTEGER,
+  line INTEGER,
+  json_path TEXT
+);
+CREATE UNIQUE INDEX observations_natural_key ON observations(indicator_id, key_hash);
+)sql";
+
+constexpr std::string_view kV2Finish = R"sql(
+DROP TABLE observations_v1;
+
+-- For people at the sqlite3 prompt: one row per observation, everything resolved.
+CREATE VIEW observation_view AS
+SELECT o.id, i.type, i.value, n.name AS actor_as_written, a.name AS actor, a.kind AS actor_kind,
+       ro.name AS role, s.name AS source, date(o.first_seen, 'unixepoch') AS first_seen,
+       date(o.last_seen, 'unixepoch') AS last_seen, o.confidence, t.name AS tlp,
+       r.items AS refs, b.items AS basis, o.exact, o.description, o.original_text,
+       f.path AS file, o.line, o.json_path, o.ingest_id
+FROM observations o
+JOIN indicators i ON i.id = o.indicator_id
+JOIN sources s ON s.id = o.source_id
+JOIN roles ro ON ro.code = o.role
+JOIN tlps t ON t.code = o.tlp
+LEFT JOIN actor_names n ON n.id = o.actor_name_id
+LEFT JOIN actors a ON a.id = n.actor_id
+LEFT JOIN lists r ON r.id = o.references_id
+LEFT JOIN lists b ON b.id = o.basis_id
+LEFT JOIN files f ON f.id = o.file_id;
+)sql";
+
+// Copies version 1's observations (observations_v1) into version 2's table, keeping their ids.
+// Version 1's natural keys were unique, so a row that the UNIQUE index refuses collided with
+// another key's hash: it moves on to the next free slot.
+Status CopyObservationsToV2(Database& db) {
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement select,
+      db.Prepare("SELECT o.id, o.ingest_id, o.indicator_id, o.actor_name_id, r.code, o.role, "
+                 "o.source_id, o.references_id, o.basis_id, o.first_seen, o.last_seen, "
+                 "o.confidence, t.code, o.tlp, o.exact, o.original_text, o.description, "
+                 "o.file_id, o.line, o.json_path FROM observations_v1 o "
+                 "LEFT JOIN roles r ON r.name = o.role LEFT JOIN tlps t ON t.name = o.tlp "
+                 "ORDER BY o.id"));
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement insert,
+      db.Prepare("INSERT OR IGNORE INTO observations(id, ingest_id, indicator_id, key_hash, "
+                 "actor_name_id, role, source_id, references_id, basis_id, first_seen, "
+                 "last_seen, confidence, tlp, exact, original_text, description, file_id, line, "
+                 "json_path) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                 "?15, ?16, ?17, ?18, ?19)"));
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    const int64_t id = select.Int(0);
+    if (select.IsNull(4) || select.IsNull(12)) {
+      return Corruption("store " + db.path() + ": observation " + std::to_string(id) +
+                        " has an unknown role `" + std::string(select.Text(5)) + "` or tlp `" +
+                        std::string(select.Text(13)) + "`");
+    }
+    ObservationKeyFields key;
+    key.source_id = select.Int(6);
+    key.name_id = select.Int(3);  // NULL reads as 0
+    key.role = select.Int(4);
+    key.has_first_seen = !select.IsNull(9);
+    key.first_seen = select.Int(9);
+    key.has_last_seen = !select.IsNull(10);
+    key.last_seen = select.Int(10);
+    key.references_id = select.Int(7);
+    key.basis_id = select.Int(8);
+    // Columns of `select` feeding parameters 1-3 and 5-19 (4 is the key hash).
+    static constexpr int kFrom[] = {0,  1,  2,  -1, 3,  4,  6,  7,  8, 9,
+                                    10, 11, 12, 14, 15, 16, 17, 18, 19};
+    for (int p = 0; p < 19; ++p) {
+      if (kFrom[p] >= 0) insert.BindColumn(p + 1, select, kFrom[p]);
+    }
+    int64_t hash = ObservationKeyHash(key);
+    bool stored = false;
+    for (int probe = 0; probe < 1000 && !stored; ++probe, hash = NextObservationKeySlot(hash)) {
+      insert.BindInt(4, hash);
+      Status st = insert.Run();
+      insert.Rewind();
+      COTENANT_RETURN_IF_ERROR(st);
+      stored = db.Changes() > 0;
+    }
+    if (!stored) {
+      return Corruption("store " + db.path() + ": no free key slot for observation " +
+                        std::to_string(id));
+    }
+  }
+  return Status::Ok();
+}
+
+constexpr Migration kMigrations[] = {
+    {kV1, nullptr, {}},
+    {kV2, CopyObservationsToV2, kV2Finish},
+};
+
+// Stored codes of roles and TLP levels (the rows of the `roles` and `tlps` tables above).
+constexpr std::pair<Role, int64_t> kRoleCodes[] = {
+    {Role::kUnknown, 0},     {Role::kC2, 1},           {Role::kPayloadHost, 2},
+    {Role::kPhishing, 3},    {Role::kExfiltration, 4}, {Role::kDeadDrop, 5},
+    {Role::kScanner, 6},     {Role::kProxy, 7},        {Role::kSample, 8},
+    {Role::kCompromised, 9},
+};
+constexpr std::pair<Tlp, int64_t> kTlpCodes[] = {
+    {Tlp::kUnmarked, -1}, {Tlp::kClear, 0},       {Tlp::kGreen, 1},
+    {Tlp::kAmber, 2},     {Tlp::kAmberStrict, 3}, {Tlp::kRed, 4},
+};
 
 }  // namespace
 
-std::span<const std::string_view> Migrations() { return kMigrations; }
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int64_t RoleCode(Role role) {
+  for (auto [r, code] : kRoleCodes) {
+    if (r == role) return code;
+  }
+  return 0;  // unreachable: every Role is in the table (sqlite_store_test)
+}
+
+std::optional<Role> RoleFromCode(int64_t code) {
+  for (auto [r, c] : kRoleCodes) {
+    if (c == code) return r;
+  }
+  return std::nullopt;
+}
+
+int64_t TlpCode(Tlp tlp) {
+  for (auto [t, code] : kTlpCodes) {
+    if (t == tlp) return code;
+  }
+  return -1;  // unreachable: every Tlp is in the table (sqlite_store_test)
+}
+
+std::optional<Tlp> TlpFromCode(int64_t code) {
+  for (auto [t, c] : kTlpCodes) {
+    if (c == code) return t;
+  }
+  return std::nullopt;
+}
 
 Status MigrateSchema(Database& db, bool read_only) {
   COTENANT_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
@@ -211,7 +386,10 @@ Status MigrateSchema(Database& db, bool read_only) {
       v = *now - 1;  // continue from where the other process left it
       continue;
     }
-    Status s = db.Exec(kMigrations[v]);
+    const Migration& m = kMigrations[v];
+    Status s = db.Exec(m.sql);
+    if (s.ok() && m.move_data != nullptr) s = m.move_data(db);
+    if (s.ok() && !m.finish_sql.empty()) s = db.Exec(m.finish_sql);
     if (s.ok()) s = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
     if (!s.ok()) {
       (void)db.Exec("ROLLBACK");

@@ -48,6 +48,10 @@ class Statement {
       BindNull(index);
     }
   }
+  // Binds column `col` of `from`'s current row, with its type (NULL included).
+  void BindColumn(int index, const Statement& from, int col) {
+    sqlite3_bind_value(stmt_, index, sqlite3_column_value(from.stmt_, col));
+  }
   // Empty text binds NULL.
   void BindTextOrNull(int index, std::string_view text, bool stable = false) {
     if (text.empty()) {

@@ -13,6 +13,7 @@
 #include "cotenant/store.h"
 #include "store/alias_registry.h"
 #include "store/indicator_key.h"
+#include "store/observation_key.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 
@@ -50,11 +51,6 @@ const EnumNames<IndicatorType>& TypeNames() {
   static const EnumNames<IndicatorType> kNames(static_cast<int>(IndicatorType::kIpv4),
                                                static_cast<int>(IndicatorType::kTelegramBotToken),
                                                IndicatorTypeName);
-  return kNames;
-}
-const EnumNames<Role>& RoleNames() {
-  static const EnumNames<Role> kNames(static_cast<int>(Role::kUnknown),
-                                      static_cast<int>(Role::kCompromised), RoleName);
   return kNames;
 }
 const EnumNames<Tlp>& TlpNames() {
@@ -111,6 +107,7 @@ std::string Truncate(std::string_view s, size_t n) {
 }
 
 class SqliteIngestBatch;
+class Binder;
 
 // Heterogeneous lookup: find by string_view without building a std::string.
 struct StringHash {
@@ -249,6 +246,7 @@ class SqliteIngestBatch : public IngestBatch {
   struct Row {
     uint64_t hash = 0;         // IndicatorKey(type, value)
     int64_t indicator_id = 0;  // set by Flush
+    int64_t key_hash = 0;      // ObservationKeyHash of the rest of the natural key
     int64_t source_id = 0;
     int64_t name_id = 0;        // 0: no actor
     int64_t references_id = 0;  // 0: none
@@ -266,6 +264,16 @@ class SqliteIngestBatch : public IngestBatch {
     bool has_first_seen = false;
     bool has_last_seen = false;
   };
+  void BindObservation(Binder& b, int p, const Row& row) const;
+  // Stores row `r` of a group that inserted fewer rows than it had: true when it was inserted
+  // now (at a later key slot than its hash's), false when an equal observation is stored.
+  Result<bool> ResolveObservation(const Row& row);
+  // The natural key fields of a buffered row.
+  static store::ObservationKeyFields KeyFields(const Row& row) {
+    return {row.source_id,      row.name_id,       store::RoleCode(row.role),
+            row.has_first_seen, row.first_seen,    row.has_last_seen,
+            row.last_seen,      row.references_id, row.basis_id};
+  }
   Span Keep(std::string_view text);
   std::string_view Text(Span span) const { return {text_.data() + span.offset, span.size}; }
 
@@ -703,8 +711,65 @@ Status SqliteIngestBatch::Buffer(const Observation& o) {
   row.role = o.role;
   row.tlp = o.tlp;
   row.exact = o.exact;
+  row.key_hash = store::ObservationKeyHash(KeyFields(row));
   return Status::Ok();
 }
+
+// Binds the parameters of a statement that is only rewound between runs (SQLite keeps the
+// bindings), skipping a parameter whose value is already bound: a chunk's rows mostly share
+// their ingest, source, actor, role, marking and NULLs, and a bind call costs about as much as
+// the row's insert into an append-only table. Text is bound SQLITE_STATIC and compared by
+// address and size, so it must stay unchanged and alive until the statement is reset, which
+// also invalidates this cache (use a new Binder after a Reset).
+class Binder {
+ public:
+  explicit Binder(Statement* s) : s_(s) {}
+  Statement* statement() const { return s_; }
+  void Int(int index, int64_t value) {
+    Slot& slot = At(index);
+    if (slot.kind == Kind::kInt && slot.value == value) return;
+    slot = {Kind::kInt, value, nullptr};
+    s_->BindInt(index, value);
+  }
+  void Null(int index) {
+    Slot& slot = At(index);
+    if (slot.kind == Kind::kNull) return;
+    slot = {Kind::kNull, 0, nullptr};
+    s_->BindNull(index);
+  }
+  void IntOrNull(int index, int64_t value, bool present) {
+    if (present) {
+      Int(index, value);
+    } else {
+      Null(index);
+    }
+  }
+  // Empty text binds NULL.
+  void TextOrNull(int index, std::string_view text) {
+    if (text.empty()) return Null(index);
+    Slot& slot = At(index);
+    if (slot.kind == Kind::kText && slot.text == text.data() &&
+        slot.value == static_cast<int64_t>(text.size())) {
+      return;
+    }
+    slot = {Kind::kText, static_cast<int64_t>(text.size()), text.data()};
+    s_->BindText(index, text, true);
+  }
+
+ private:
+  enum class Kind : uint8_t { kUnset, kNull, kInt, kText };
+  struct Slot {
+    Kind kind = Kind::kUnset;
+    int64_t value = 0;  // the integer, or the text's size
+    const char* text = nullptr;
+  };
+  Slot& At(int index) {
+    if (static_cast<size_t>(index) >= slots_.size()) slots_.resize(static_cast<size_t>(index) + 1);
+    return slots_[static_cast<size_t>(index)];
+  }
+  Statement* s_;
+  std::vector<Slot> slots_;
+};
 
 // The SQL of a multi-row INSERT: `head` followed by `rows` copies of a `columns`-parameter
 // VALUES tuple.
@@ -728,10 +793,10 @@ constexpr std::string_view kInsertIndicator =
     "INSERT OR IGNORE INTO indicators(id, type, value, display)";
 constexpr int kIndicatorColumns = 4;
 constexpr std::string_view kInsertObservation =
-    "INSERT OR IGNORE INTO observations(ingest_id, indicator_id, actor_name_id, role, source_id, "
-    "references_id, basis_id, first_seen, last_seen, confidence, tlp, exact, original_text, "
-    "description, file_id, line, json_path)";
-constexpr int kObservationColumns = 17;
+    "INSERT OR IGNORE INTO observations(ingest_id, indicator_id, key_hash, actor_name_id, role, "
+    "source_id, references_id, basis_id, first_seen, last_seen, confidence, tlp, exact, "
+    "original_text, description, file_id, line, json_path)";
+constexpr int kObservationColumns = 18;
 
 // Writes the buffered observations. Indicators are inserted and rows written in indicator id
 // (hash) order, so the B-tree inserts of a chunk touch neighbouring pages instead of random
@@ -800,39 +865,116 @@ Status SqliteIngestBatch::InsertIndicators(std::span<const uint32_t> distinct) {
   static const std::string kMulti =
       MultiRowInsert(kInsertIndicator, kIndicatorColumns, kRowsPerInsert);
   static const std::string kSingle = MultiRowInsert(kInsertIndicator, kIndicatorColumns, 1);
-  for (size_t start = 0; start < distinct.size();) {
-    size_t count = distinct.size() - start >= kRowsPerInsert ? kRowsPerInsert : 1;
-    std::span<const uint32_t> group = distinct.subspan(start, count);
-    start += count;
-    COTENANT_ASSIGN_OR_RETURN(Statement * s,
-                              store_.Cached(count > 1 ? kMulti.c_str() : kSingle.c_str()));
-    int p = 0;
-    for (uint32_t r : group) {
-      const Row& row = rows_[r];
-      s->BindInt(p + 1, static_cast<int64_t>(row.hash));
-      s->BindText(p + 2, IndicatorTypeName(row.type), true);
-      s->BindText(p + 3, Text(row.value), true);
-      if (row.display.size > 0) s->BindText(p + 4, Text(row.display), true);
-      p += kIndicatorColumns;
+  COTENANT_ASSIGN_OR_RETURN(Statement * multi, store_.Cached(kMulti.c_str()));
+  COTENANT_ASSIGN_OR_RETURN(Statement * single, store_.Cached(kSingle.c_str()));
+  Binder multi_binder(multi), single_binder(single);
+  auto run = [&]() -> Status {
+    for (size_t start = 0; start < distinct.size();) {
+      size_t count = distinct.size() - start >= kRowsPerInsert ? kRowsPerInsert : 1;
+      std::span<const uint32_t> group = distinct.subspan(start, count);
+      start += count;
+      Binder& b = count > 1 ? multi_binder : single_binder;
+      int p = 0;
+      for (uint32_t r : group) {
+        const Row& row = rows_[r];
+        b.Int(p + 1, static_cast<int64_t>(row.hash));
+        b.TextOrNull(p + 2, IndicatorTypeName(row.type));
+        b.TextOrNull(p + 3, Text(row.value));
+        b.TextOrNull(p + 4, Text(row.display));
+        p += kIndicatorColumns;
+      }
+      Status st = b.statement()->Run();
+      b.statement()->Rewind();
+      COTENANT_RETURN_IF_ERROR(st);
+      const bool all_new = static_cast<size_t>(store_.db_.Changes()) == group.size();
+      for (uint32_t r : group) {
+        Row& row = rows_[r];
+        row.indicator_id = static_cast<int64_t>(row.hash);
+        if (all_new) continue;
+        std::string_view type = IndicatorTypeName(row.type);
+        COTENANT_ASSIGN_OR_RETURN(bool stored,
+                                  store_.IndicatorAt(row.indicator_id, type, Text(row.value)));
+        if (stored) continue;
+        COTENANT_ASSIGN_OR_RETURN(
+            row.indicator_id,
+            store_.IndicatorIdFor(row.type, Text(row.value), Text(row.display), row.hash));
+      }
     }
-    Status st = s->Run();
-    s->Reset();
+    return Status::Ok();
+  };
+  Status st = run();
+  // The bindings point into this chunk's text, which is about to be cleared.
+  multi->Reset();
+  single->Reset();
+  return st;
+}
+
+// Binds `row` as the observation at parameter offset `p` (kInsertObservation's columns).
+void SqliteIngestBatch::BindObservation(Binder& b, int p, const Row& row) const {
+  b.Int(p + 1, id_);
+  b.Int(p + 2, row.indicator_id);
+  b.Int(p + 3, row.key_hash);
+  b.IntOrNull(p + 4, row.name_id, row.name_id != 0);
+  b.Int(p + 5, store::RoleCode(row.role));
+  b.Int(p + 6, row.source_id);
+  b.IntOrNull(p + 7, row.references_id, row.references_id != 0);
+  b.IntOrNull(p + 8, row.basis_id, row.basis_id != 0);
+  b.IntOrNull(p + 9, row.first_seen, row.has_first_seen);
+  b.IntOrNull(p + 10, row.last_seen, row.has_last_seen);
+  b.IntOrNull(p + 11, row.confidence, row.confidence >= 0);
+  b.Int(p + 12, store::TlpCode(row.tlp));
+  b.Int(p + 13, row.exact ? 1 : 0);
+  b.TextOrNull(p + 14, Text(row.original_text));
+  b.TextOrNull(p + 15, Text(row.description));
+  b.IntOrNull(p + 16, row.file_id, row.file_id != 0);
+  b.IntOrNull(p + 17, row.line, row.line > 0);
+  b.TextOrNull(p + 18, Text(row.json_path));
+}
+
+// Walks the row's probe sequence from its hash slot: an empty slot takes the row, a slot with
+// an equal natural key means the row is a duplicate (or was just inserted there by its group),
+// a slot with another key (a hash collision) moves on. Exact because rows are never deleted.
+Result<bool> SqliteIngestBatch::ResolveObservation(const Row& row) {
+  static const std::string kSingle = MultiRowInsert(kInsertObservation, kObservationColumns, 1);
+  const store::ObservationKeyFields want = KeyFields(row);
+  int64_t slot = row.key_hash;
+  for (int probe = 0; probe < 1000; ++probe, slot = store::NextObservationKeySlot(slot)) {
+    COTENANT_ASSIGN_OR_RETURN(
+        Statement * find,
+        store_.Cached("SELECT source_id, ifnull(actor_name_id, 0), role, first_seen IS NOT NULL, "
+                      "ifnull(first_seen, 0), last_seen IS NOT NULL, ifnull(last_seen, 0), "
+                      "ifnull(references_id, 0), ifnull(basis_id, 0) FROM observations "
+                      "WHERE indicator_id = ?1 AND key_hash = ?2"));
+    find->BindInt(1, row.indicator_id);
+    find->BindInt(2, slot);
+    COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
+    store::ObservationKeyFields stored;
+    if (found) {
+      stored = {find->Int(0),      find->Int(1), find->Int(2), find->Int(3) != 0, find->Int(4),
+                find->Int(5) != 0, find->Int(6), find->Int(7), find->Int(8)};
+    }
+    find->Reset();
+    if (found && stored == want) return false;
+    if (found) continue;
+    COTENANT_ASSIGN_OR_RETURN(Statement * insert, store_.Cached(kSingle.c_str()));
+    {
+      Binder b(insert);
+      BindObservation(b, 0, row);
+    }
+    insert->BindInt(3, slot);
+    Status st = insert->Run();
+    insert->Reset();
     COTENANT_RETURN_IF_ERROR(st);
-    const bool all_new = static_cast<size_t>(store_.db_.Changes()) == group.size();
-    for (uint32_t r : group) {
-      Row& row = rows_[r];
-      row.indicator_id = static_cast<int64_t>(row.hash);
-      if (all_new) continue;
-      std::string_view type = IndicatorTypeName(row.type);
-      COTENANT_ASSIGN_OR_RETURN(bool stored,
-                                store_.IndicatorAt(row.indicator_id, type, Text(row.value)));
-      if (stored) continue;
-      COTENANT_ASSIGN_OR_RETURN(
-          row.indicator_id,
-          store_.IndicatorIdFor(row.type, Text(row.value), Text(row.display), row.hash));
+    if (store_.db_.Changes() != 1) {
+      return Internal("observation slot " + std::to_string(slot) + " of indicator " +
+                      std::to_string(row.indicator_id) + " was free but refused the row");
     }
+    return true;
   }
-  return Status::Ok();
+  return Corruption("store " + store_.db_.path() +
+                    ": no free key slot near the hash of an "
+                    "observation of indicator " +
+                    std::to_string(row.indicator_id));
 }
 
 // Inserts the observation rows in the given order, kRowsPerInsert per statement; a row whose
@@ -843,41 +985,20 @@ Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
   static const std::string kSingle = MultiRowInsert(kInsertObservation, kObservationColumns, 1);
   COTENANT_ASSIGN_OR_RETURN(Statement * multi, store_.Cached(kMulti.c_str()));
   COTENANT_ASSIGN_OR_RETURN(Statement * single, store_.Cached(kSingle.c_str()));
+  Binder multi_binder(multi), single_binder(single);
   Status st;
   for (size_t start = 0; start < rows.size() && st.ok();) {
     size_t count = rows.size() - start >= kRowsPerInsert ? kRowsPerInsert : 1;
     std::span<const uint32_t> group = rows.subspan(start, count);
     start += count;
-    Statement* s = count > 1 ? multi : single;
-    // Every parameter is bound (NULL included), so the statement is only rewound between
-    // groups, without clearing its bindings.
+    Binder& b = count > 1 ? multi_binder : single_binder;
+    Statement* s = b.statement();
+    // The statement is only rewound between groups: SQLite keeps the bindings, and the Binder
+    // skips every parameter that already holds its value.
     int p = 0;
     for (uint32_t r : group) {
       const Row& row = rows_[r];
-      auto text = [&](int index, Span span) {
-        if (span.size > 0) {
-          s->BindText(p + index, Text(span), true);
-        } else {
-          s->BindNull(p + index);
-        }
-      };
-      s->BindInt(p + 1, id_);
-      s->BindInt(p + 2, row.indicator_id);
-      s->BindIntOrNull(p + 3, row.name_id, row.name_id != 0);
-      s->BindText(p + 4, RoleName(row.role), true);
-      s->BindInt(p + 5, row.source_id);
-      s->BindIntOrNull(p + 6, row.references_id, row.references_id != 0);
-      s->BindIntOrNull(p + 7, row.basis_id, row.basis_id != 0);
-      s->BindIntOrNull(p + 8, row.first_seen, row.has_first_seen);
-      s->BindIntOrNull(p + 9, row.last_seen, row.has_last_seen);
-      s->BindIntOrNull(p + 10, row.confidence, row.confidence >= 0);
-      s->BindText(p + 11, TlpName(row.tlp), true);
-      s->BindInt(p + 12, row.exact ? 1 : 0);
-      text(13, row.original_text);
-      text(14, row.description);
-      s->BindIntOrNull(p + 15, row.file_id, row.file_id != 0);
-      s->BindIntOrNull(p + 16, row.line, row.line > 0);
-      text(17, row.json_path);
+      BindObservation(b, p, row);
       p += kObservationColumns;
     }
     st = s->Run();
@@ -888,7 +1009,19 @@ Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
       st = st.WithContext("the observations from " + at.ToString());
       break;
     }
-    const int64_t added = store_.db_.Changes();
+    int64_t added = store_.db_.Changes();
+    if (static_cast<size_t>(added) < group.size()) {
+      // Duplicates, or a natural key whose hash slot holds another key: check row by row.
+      for (uint32_t r : group) {
+        auto inserted = ResolveObservation(rows_[r]);
+        if (!inserted.ok()) {
+          st = inserted.status();
+          break;
+        }
+        if (*inserted) ++added;
+      }
+      if (!st.ok()) break;
+    }
     counts_.observations += added;
     counts_.duplicate_observations += static_cast<int64_t>(group.size()) - added;
   }
@@ -1488,12 +1621,18 @@ Status SqliteStore::ScanObservations(const ObservationQuery& query, const Observ
     row.type = *type;
     row.actor_id = s.Int(5);
     row.actor_name_id = s.Int(6);
-    row.role = RoleNames().Find(s.Text(8)).value_or(Role::kUnknown);
+    auto role = store::RoleFromCode(s.Int(8));
+    auto tlp = store::TlpFromCode(s.Int(13));
+    if (!role || !tlp) {
+      return Corruption("store " + db_.path() + ": unknown role or tlp code for observation " +
+                        std::to_string(row.id));
+    }
+    row.role = *role;
     row.source_id = s.Int(9);
     row.first_seen = TimeOf(s.OptionalInt(10));
     row.last_seen = TimeOf(s.OptionalInt(11));
     row.confidence = static_cast<int>(s.Int(12));
-    row.tlp = TlpNames().Find(s.Text(13)).value_or(Tlp::kUnmarked);
+    row.tlp = *tlp;
     row.references_id = s.Int(14);
     row.basis_id = s.Int(16);
     row.exact = s.Int(18) != 0;
@@ -1642,14 +1781,20 @@ Result<IndicatorReport> SqliteStore::Lookup(const Indicator& indicator) {
       Observation& o = so.observation;
       o.indicator = report.indicator;
       o.actor = std::string(s.Text(2));
-      o.role = RoleNames().Find(s.Text(3)).value_or(Role::kUnknown);
+      auto role = store::RoleFromCode(s.Int(3));
+      auto tlp = store::TlpFromCode(s.Int(10));
+      if (!role || !tlp) {
+        return Corruption("store " + db_.path() + ": unknown role or tlp code for observation " +
+                          std::to_string(so.id));
+      }
+      o.role = *role;
       o.source = std::string(s.Text(4));
       o.references = SplitList(s.Text(5));
       o.basis = SplitList(s.Text(6));
       o.first_seen = TimeOf(s.OptionalInt(7));
       o.last_seen = TimeOf(s.OptionalInt(8));
       o.confidence = static_cast<int>(s.Int(9));
-      o.tlp = TlpNames().Find(s.Text(10)).value_or(Tlp::kUnmarked);
+      o.tlp = *tlp;
       o.exact = s.Int(11) != 0;
       o.original_text = s.IsNull(12) ? indicator.value : std::string(s.Text(12));
       o.description = std::string(s.Text(13));
@@ -1738,7 +1883,8 @@ Result<StoreStats> SqliteStore::Stats() {
             "o.source_id GROUP BY s.name ORDER BY c DESC, s.name",
             st.observations_by_source));
   COTENANT_RETURN_IF_ERROR(
-      pairs("SELECT role, count(*) AS c FROM observations GROUP BY role ORDER BY c DESC, role",
+      pairs("SELECT r.name, count(*) AS c FROM observations o JOIN roles r ON r.code = o.role "
+            "GROUP BY r.name ORDER BY c DESC, r.name",
             st.observations_by_role));
   return st;
 }

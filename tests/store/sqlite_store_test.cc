@@ -7,6 +7,7 @@
 
 #include "cotenant/store.h"
 #include "store/indicator_key.h"
+#include "store/observation_key.h"
 #include "store/schema.h"
 #include "store_testing.h"
 
@@ -196,6 +197,216 @@ TEST(SqliteStore, ManyRowsWithDuplicatesAndHashCollisions) {
   std::set<std::string> values(all.values.begin(), all.values.end());
   EXPECT_EQ(values.size(), 1500u);
   EXPECT_FALSE(values.contains("198.51.100.1"));
+}
+
+// Runs SQL on the store file through a second connection (for planting rows and reading
+// columns the Store interface does not show).
+void ExecSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err != nullptr ? err : "") << " in " << sql;
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+// Each row of a query as its columns joined by '|' (NULL as "NULL").
+std::vector<std::string> QueryRows(const std::string& path, const std::string& sql) {
+  std::vector<std::string> out;
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+    std::string row;
+    for (int c = 0; c < sqlite3_column_count(st); ++c) {
+      if (c > 0) row += '|';
+      const unsigned char* text = sqlite3_column_text(st, c);
+      row += text != nullptr ? reinterpret_cast<const char*>(text) : "NULL";
+    }
+    out.push_back(row);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+// An observation's natural key is its indicator id plus a 63-bit hash of the rest; two keys of
+// one indicator with the same hash must both be stored (the later one probing to the next free
+// slot) and still deduplicate exactly, in multi-row groups and across ingests.
+TEST(SqliteStore, ObservationKeyHashCollisionsAreResolvedExactly) {
+  TempDir dir;
+  const std::string path = dir.Path("s.db");
+  auto store = OpenOk(path);
+  ASSERT_NE(store, nullptr);
+  const std::string value = "198.51.100.20";
+  Ingest(*store, "setup",
+         {Obs(IndicatorType::kIpv4, value, "", "feed-a"),
+          Obs(IndicatorType::kIpv4, "198.51.100.21", "", "feed-b")});
+  const int64_t indicator = static_cast<int64_t>(store::IndicatorKey(IndicatorType::kIpv4, value));
+  auto ids = QueryRows(path, "SELECT id FROM sources WHERE name = 'feed-b'");
+  ASSERT_EQ(ids.size(), 1u);
+  store::ObservationKeyFields wanted;  // feed-b, no actor, role unknown, no dates or lists
+  wanted.source_id = std::stoll(ids[0]);
+  wanted.role = store::RoleCode(Role::kUnknown);
+  const int64_t home = store::ObservationKeyHash(wanted);
+  const int64_t next = store::NextObservationKeySlot(home);
+  // Two other observations of the same value (feed-a, other first-seen times) occupy the slot
+  // of the feed-b observation's hash and the slot after it.
+  ExecSql(path,
+          "INSERT INTO observations(ingest_id, indicator_id, key_hash, role, source_id, "
+          "first_seen, tlp, exact) SELECT 1, " +
+              std::to_string(indicator) + ", " + std::to_string(home) +
+              ", 0, id, 111, -1, 1 FROM sources WHERE name = 'feed-a'; "
+              "INSERT INTO observations(ingest_id, indicator_id, key_hash, role, source_id, "
+              "first_seen, tlp, exact) SELECT 1, " +
+              std::to_string(indicator) + ", " + std::to_string(next) +
+              ", 0, id, 222, -1, 1 FROM sources WHERE name = 'feed-a'");
+  std::vector<Observation> batch;
+  for (int k = 0; k < 40; ++k) {
+    batch.push_back(Obs(IndicatorType::kIpv4, "192.0.2." + std::to_string(k), "", "feed-b"));
+  }
+  batch.push_back(Obs(IndicatorType::kIpv4, value, "", "feed-b"));
+  batch.push_back(Obs(IndicatorType::kIpv4, value, "", "feed-b"));  // a duplicate in the file
+  batch.push_back(Obs(IndicatorType::kIpv4, value, "", "feed-a"));  // stored by "setup"
+  IngestCounts first = Ingest(*store, "collide", batch);
+  EXPECT_EQ(first.observations, 41);
+  EXPECT_EQ(first.duplicate_observations, 2);
+  EXPECT_EQ(QueryRows(path, "SELECT key_hash - " + std::to_string(home) +
+                                " FROM observations o JOIN sources s ON s.id = o.source_id "
+                                "WHERE s.name = 'feed-b' AND o.indicator_id = " +
+                                std::to_string(indicator)),
+            std::vector<std::string>{"2"});
+  auto found = store->Lookup({IndicatorType::kIpv4, value, ""});
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->observations.size(), 4u);  // feed-a, the two planted rows, feed-b
+  // The same records again (another file): all duplicates, found past the occupied slots.
+  IngestCounts again = Ingest(*store, "collide-again", batch);
+  EXPECT_EQ(again.observations, 0);
+  EXPECT_EQ(again.duplicate_observations, 43);
+  EXPECT_EQ(store->Stats()->observations, 2 + 2 + 41);
+}
+
+// Stores of schema version 1 (role and tlp as text, an eight-expression natural-key index) are
+// migrated with their data: the same observations with the same ids, and the same
+// deduplication against what a later ingest brings.
+TEST(SqliteStore, MigratesAVersion1StoreWithItsObservations) {
+  TempDir dir;
+  const std::string path = dir.Path("v1.db");
+  const std::string ip = std::to_string(store::IndicatorKey(IndicatorType::kIpv4, "203.0.113.5"));
+  const std::string domain =
+      std::to_string(store::IndicatorKey(IndicatorType::kDomain, "c2.example"));
+  ExecSql(path, std::string(store::Migrations()[0].sql) + "PRAGMA user_version = 1;");
+  ExecSql(path,
+          "INSERT INTO ingests(id, path, sha256, format, finished, complete, observations, "
+          "duplicate_observations, relationships, duplicate_relationships, actor_records, "
+          "sources, rejections, last_observation_id, last_relationship_id) "
+          "VALUES(1, 'old.txt', 'sha-old', 'plain', 1700000000, 1, 3, 0, 0, 0, 0, 0, 0, 3, 0);"
+          "INSERT INTO sources(id, name) VALUES(1, 'feed-a'), (2, 'feed-b');"
+          "INSERT INTO actor_names(id, name, normalized) VALUES(1, 'APT28', 'apt28');"
+          "INSERT INTO lists(id, items) VALUES(1, 'https://r.example/1');"
+          "INSERT INTO files(id, path) VALUES(1, 'old.txt');"
+          "INSERT INTO indicators(id, type, value) VALUES(" +
+              ip + ", 'ipv4', '203.0.113.5'), (" + domain +
+              ", 'domain', 'c2.example');"
+              "INSERT INTO observations(id, ingest_id, indicator_id, actor_name_id, role, "
+              "source_id, references_id, basis_id, first_seen, last_seen, confidence, tlp, exact, "
+              "original_text, description, file_id, line, json_path) VALUES"
+              "(1, 1, " +
+              ip +
+              ", 1, 'c2', 1, 1, NULL, 1700000000, NULL, 50, 'amber', 1, '203.0.113[.]5', "
+              "'C2 server', 1, 3, NULL),"
+              "(2, 1, " +
+              domain +
+              ", NULL, 'unknown', 1, NULL, NULL, NULL, NULL, NULL, 'unmarked', 1, NULL, NULL, 1, "
+              "4, NULL),"
+              "(3, 1, " +
+              ip +
+              ", 1, 'c2', 2, 1, NULL, 1700000000, NULL, 50, 'amber', 0, NULL, NULL, 1, 5, "
+              "'$.x');");
+  auto store = OpenOk(path);
+  ASSERT_NE(store, nullptr);
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->schema_version, store::LatestSchemaVersion());
+  EXPECT_EQ(stats->observations, 3);
+  Scanned s = ScanAll(*store);
+  ASSERT_EQ(s.rows.size(), 3u);
+  EXPECT_EQ(s.rows[0].id, 1);
+  EXPECT_EQ(s.rows[0].role, Role::kC2);
+  EXPECT_EQ(s.rows[0].tlp, Tlp::kAmber);
+  EXPECT_EQ(s.rows[0].confidence, 50);
+  ASSERT_TRUE(s.rows[0].first_seen.has_value());
+  EXPECT_EQ(s.rows[0].first_seen->unix_seconds(), 1'700'000'000);
+  EXPECT_EQ(s.actor_names[0], "APT28");
+  EXPECT_EQ(s.references[0], "https://r.example/1");
+  EXPECT_EQ(s.rows[1].role, Role::kUnknown);
+  EXPECT_EQ(s.rows[1].tlp, Tlp::kUnmarked);
+  EXPECT_EQ(s.values[1], "c2.example");
+  EXPECT_FALSE(s.rows[2].exact);
+  auto looked = store->Lookup({IndicatorType::kIpv4, "203.0.113.5", ""});
+  ASSERT_TRUE(looked.ok()) << looked.status().ToString();
+  ASSERT_EQ(looked->observations.size(), 2u);
+  EXPECT_EQ(looked->observations[0].observation.original_text, "203.0.113[.]5");
+  EXPECT_EQ(looked->observations[0].observation.description, "C2 server");
+  EXPECT_EQ(looked->observations[1].observation.location.json_path, "$.x");
+  EXPECT_EQ(QueryRows(path, "SELECT id, role, tlp, refs FROM observation_view ORDER BY id"),
+            (std::vector<std::string>{"1|c2|amber|https://r.example/1", "2|unknown|unmarked|NULL",
+                                      "3|c2|amber|https://r.example/1"}));
+  // The migrated rows deduplicate what a new ingest brings; a new observation gets the next id.
+  auto known = Obs(IndicatorType::kIpv4, "203.0.113.5", "APT28", "feed-a");
+  known.role = Role::kC2;
+  known.first_seen = Timestamp::FromUnixSeconds(1'700'000'000);
+  known.references = {"https://r.example/1"};
+  auto known_domain = Obs(IndicatorType::kDomain, "c2.example", "", "feed-a");
+  auto fresh = known;
+  fresh.source = "feed-c";
+  IngestCounts c = Ingest(*store, "sha-new", {known, known_domain, fresh});
+  EXPECT_EQ(c.observations, 1);
+  EXPECT_EQ(c.duplicate_observations, 2);
+  Scanned added = ScanAll(*store, Query(1));
+  ASSERT_EQ(added.rows.size(), 1u);
+  EXPECT_EQ(added.rows[0].id, 4);
+  EXPECT_EQ(QueryRows(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'observations_v1'"),
+            std::vector<std::string>{"0"});
+}
+
+// The integer codes of roles and TLP levels are the rows of the `roles` and `tlps` tables, which
+// the views use to show names.
+TEST(SqliteStore, RoleAndTlpCodesMatchTheirTables) {
+  TempDir dir;
+  const std::string path = dir.Path("s.db");
+  auto store = OpenOk(path);
+  ASSERT_NE(store, nullptr);
+  for (int i = static_cast<int>(Role::kUnknown); i <= static_cast<int>(Role::kCompromised); ++i) {
+    Role role = static_cast<Role>(i);
+    EXPECT_EQ(store::RoleFromCode(store::RoleCode(role)), role);
+    EXPECT_EQ(QueryRows(path, "SELECT name FROM roles WHERE code = " +
+                                  std::to_string(store::RoleCode(role))),
+              std::vector<std::string>{std::string(RoleName(role))});
+  }
+  EXPECT_EQ(QueryRows(path, "SELECT count(*) FROM roles"), std::vector<std::string>{"10"});
+  for (int i = static_cast<int>(Tlp::kUnmarked); i <= static_cast<int>(Tlp::kRed); ++i) {
+    Tlp tlp = static_cast<Tlp>(i);
+    EXPECT_EQ(store::TlpFromCode(store::TlpCode(tlp)), tlp);
+    EXPECT_EQ(QueryRows(path, "SELECT name FROM tlps WHERE code = " +
+                                  std::to_string(store::TlpCode(tlp))),
+              std::vector<std::string>{std::string(TlpName(tlp))});
+  }
+  EXPECT_EQ(QueryRows(path, "SELECT count(*) FROM tlps"), std::vector<std::string>{"6"});
+  EXPECT_FALSE(store::RoleFromCode(10).has_value());
+  EXPECT_FALSE(store::TlpFromCode(5).has_value());
+  auto o = Obs(IndicatorType::kIpv4, "192.0.2.77", "", "feed");
+  o.role = Role::kDeadDrop;
+  o.tlp = Tlp::kAmberStrict;
+  Ingest(*store, "codes", {o});
+  EXPECT_EQ(QueryRows(path, "SELECT role, tlp FROM observation_view"),
+            std::vector<std::string>{"dead-drop|amber+strict"});
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  ASSERT_EQ(stats->observations_by_role.size(), 1u);
+  EXPECT_EQ(stats->observations_by_role[0].first, "dead-drop");
 }
 
 TEST(SqliteStore, SameValueFromTwoSourcesIsTwoObservations) {
