@@ -151,6 +151,11 @@ struct PatternTerms {
 
 PatternTerms ExtractPatternTerms(const Pattern& pattern);
 
+// ParsePattern then ExtractPatternTerms, with the same result and the same errors. The shape
+// feeds write for nearly every indicator, one comparison [type:property = 'text'], is read
+// without building the syntax tree.
+Result<PatternTerms> ParsePatternTerms(std::string_view text);
+
 // The indicator type an object path names: ipv4-addr:value, ipv6-addr:value, domain-name:value,
 // url:value, email-addr:value, email-message:from_ref.value / sender_ref.value,
 // file:hashes.<MD5|SHA-1|SHA-256|SHA-512|SSDEEP|TLSH> (also artifact:hashes; MISP's SHA256
@@ -198,5 +203,8 @@ struct PatternExtraction {
 // plain value; MATCHES values only when the expression is an anchored literal ('^a\.test$');
 // both stay flagged not exact. ISSUBSET on an address path is a CIDR.
 PatternExtraction ExtractPatternIndicators(const Pattern& pattern);
+// ParsePatternTerms then the mapping above: ParsePattern + ExtractPatternIndicators in one call,
+// with the same result and errors.
+Result<PatternExtraction> ParsePatternIndicators(std::string_view text);
 
 }  // namespace cotenant

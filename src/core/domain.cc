@@ -156,9 +156,55 @@ const psl_ctx_t* PublicSuffixList() {
 
 constexpr int kPslType = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
 
+// True when `name` (without the root dot and the "*." of a wildcard) is what nearly every feed
+// holds and the general path below would accept unchanged but for case: ASCII labels of
+// letters, digits, '_' and '-' that pass CheckAsciiLabel, none an A-label ("xn--", which
+// libidn2 must check), at least two, a non-numeric top-level label, at most 253 bytes. Such a
+// name is canonical once lower-cased and is its own display form. Everything else, every error
+// included, is left to the general path, which says what is wrong.
+bool IsPlainAsciiName(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameBytes) return false;
+  size_t labels = 0;
+  bool numeric_label = true;
+  size_t start = 0;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    if (i < name.size() && name[i] != '.') {
+      const char c = name[i];
+      if (core::IsAsciiDigit(c)) continue;
+      numeric_label = false;
+      if (core::IsAsciiAlpha(c) || c == '-' || c == '_') continue;
+      return false;
+    }
+    const std::string_view label = name.substr(start, i - start);
+    if (label.empty() || label.size() > kMaxLabelBytes || label.front() == '-' ||
+        label.back() == '-') {
+      return false;
+    }
+    if (label.size() >= 4 && core::StartsWithIgnoreAsciiCase(label, "xn--")) return false;
+    ++labels;
+    if (i == name.size()) break;
+    start = i + 1;
+    numeric_label = true;
+  }
+  return labels >= 2 && !numeric_label;  // numeric_label: of the top-level label
+}
+
 }  // namespace
 
 Result<DomainName> DomainName::Parse(std::string_view text) {
+  {
+    std::string_view rest = text;
+    if (rest.size() > 1 && rest.back() == '.') rest.remove_suffix(1);  // the root label
+    const bool wildcard = rest.substr(0, 2) == "*.";
+    if (wildcard) rest.remove_prefix(2);
+    if (IsPlainAsciiName(rest)) {
+      DomainName out;
+      out.wildcard_ = wildcard;
+      out.ascii_ = core::AsciiLower(rest);
+      out.unicode_ = out.ascii_;
+      return out;
+    }
+  }
   if (text.empty()) return InvalidArgument("empty domain name");
   if (size_t bad = core::FindInvalidUtf8(text); bad != std::string_view::npos) {
     return DomainError(text, "invalid UTF-8 at byte " + std::to_string(bad));

@@ -279,7 +279,17 @@ uint32_t IpAddress::v4() const {
 
 std::string IpAddress::ToString() const {
   if (v4_) {
-    return fmt::format("{}.{}.{}.{}", bytes_[12], bytes_[13], bytes_[14], bytes_[15]);
+    // By hand: this runs once per address a feed holds.
+    char buf[16];
+    size_t n = 0;
+    for (int k = 12; k < 16; ++k) {
+      unsigned v = bytes_[k];
+      if (k > 12) buf[n++] = '.';
+      if (v >= 100) buf[n++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) buf[n++] = static_cast<char>('0' + v / 10 % 10);
+      buf[n++] = static_cast<char>('0' + v % 10);
+    }
+    return std::string(buf, n);
   }
   std::array<uint16_t, 8> g{};
   for (int k = 0; k < 8; ++k)

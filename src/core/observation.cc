@@ -139,6 +139,10 @@ std::optional<Role> RoleFromName(std::string_view name) {
 }
 
 Role GuessRole(std::string_view description) {
+  // Every role name and cue has a letter: text without one (empty, " ", a number) names none.
+  bool letter = false;
+  for (char c : description) letter = letter || (Lower(c) >= 'a' && Lower(c) <= 'z');
+  if (!letter) return Role::kUnknown;
   if (auto exact = RoleFromName(description)) return *exact;
   std::string text = LowerAscii(description);
   for (const RoleCue& cue : kCues) {

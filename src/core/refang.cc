@@ -158,11 +158,29 @@ void PopTrailingSpaces(std::string* out) {
   while (!out->empty() && (out->back() == ' ' || out->back() == '\t')) out->pop_back();
 }
 
+// True when a marker can start at `i` (a bracket, a backslash, or h/f followed by x, X or *);
+// everywhere else RefangMarkers copies the byte.
+bool MayStartMarker(std::string_view s, size_t i) {
+  char c = s[i];
+  if (c == '[' || c == '(' || c == '{' || c == '\\') return true;
+  char l = Lower(c);
+  if (l != 'h' && l != 'f') return false;
+  return i + 1 < s.size() && (s[i + 1] == 'x' || s[i + 1] == 'X' || s[i + 1] == '*');
+}
+
 std::string RefangMarkers(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   size_t i = 0;
   while (i < s.size()) {
+    // The bytes up to the next place a marker may start are copied as they are, in one go.
+    size_t plain = i;
+    while (plain < s.size() && !MayStartMarker(s, plain)) ++plain;
+    if (plain > i) {
+      out.append(s.substr(i, plain - i));
+      i = plain;
+      if (i == s.size()) break;
+    }
     char c = s[i];
     std::string_view scheme;
     if (size_t n = DefangedScheme(s, i, &scheme); n > 0) {

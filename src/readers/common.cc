@@ -488,6 +488,7 @@ Result<std::string> ReadWholeFile(const std::string& path, size_t max_bytes) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return IoError(path + ": " + std::strerror(errno));
   std::string out;
+  out.reserve(size + kJsonPadding);
   out.resize(size);
   size_t n = std::fread(out.data(), 1, size, f);
   bool err = std::ferror(f) != 0;

@@ -99,6 +99,25 @@ std::optional<IndicatorType> TypeFromFeedName(std::string_view name);
 Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorType> declared,
                                  const ClassifyOptions& options = {});
 
+// GuessRole remembering its last answer: feeds repeat one description ("C2 server") on row
+// after row. One per reader; not thread-safe.
+class RoleGuesser {
+ public:
+  Role operator()(std::string_view text) {
+    if (!valid_ || text != text_) {
+      text_.assign(text);
+      role_ = GuessRole(text);
+      valid_ = true;
+    }
+    return role_;
+  }
+
+ private:
+  std::string text_;
+  Role role_ = Role::kUnknown;
+  bool valid_ = false;
+};
+
 // True for the file-hash types, whose default role is a sample.
 bool IsFileHash(IndicatorType type);
 // The role for a value: file hashes are always samples; otherwise `stated` (what the source
@@ -117,7 +136,11 @@ bool IsPlaceholder(std::string_view cell);
 // Strips a trailing " # comment" (white space before '#'), as maltrail and plain lists write.
 std::string_view StripInlineComment(std::string_view line);
 
-// Reads a whole file, bounded by `max_bytes`.
+// Bytes a JSON parser may read past the end of a document (simdjson::SIMDJSON_PADDING).
+inline constexpr size_t kJsonPadding = 64;
+
+// Reads a whole file, bounded by `max_bytes`. The string's capacity leaves kJsonPadding bytes
+// after the content, so a JSON parser can read it in place.
 Result<std::string> ReadWholeFile(const std::string& path, size_t max_bytes);
 
 }  // namespace cotenant::readers

@@ -235,10 +235,15 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
   }
   std::vector<std::string> header_names;
 
-  std::string record;
+  std::string record, text;
   std::vector<std::string> fields;
   std::string_view line;
   int64_t record_line = 0;
+  // One Observation reused for every row: a sink that copies what it keeps (the store) leaves
+  // the strings' buffers here. Every field is set on every row, since a sink may also move
+  // from it.
+  Observation o;
+  RoleGuesser guess_role;
   while (lines.Next(&line)) {
     if (lines.too_long()) {
       sink.OnRejection(
@@ -276,9 +281,9 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
     // record otherwise (keeps a runaway quote linear, not quadratic).
     if (record_line != lines.line_number() && line.find('"') == std::string_view::npos) continue;
     if (ParseCsvRecord(record, delim, &fields) == RecordState::kOpenQuote) continue;
-    std::string text = std::move(record);
+    text.swap(record);  // both keep their buffers for the next rows
     record.clear();
-    Location location = LineLocation(path, record_line);
+    auto location = [&] { return LineLocation(path, record_line); };
 
     if (!columns) {
       header_names = fields;
@@ -300,13 +305,13 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
     }
 
     if (!IsValidUtf8(text)) {
-      sink.OnRejection(MakeRejection(location, "not valid UTF-8", text));
+      sink.OnRejection(MakeRejection(location(), "not valid UTF-8", text));
       continue;
     }
     const Columns& c = *columns;
     std::string_view value = Cell(fields, c.value);
     if (value.empty()) {
-      sink.OnRejection(MakeRejection(location,
+      sink.OnRejection(MakeRejection(location(),
                                      "no value in column " + std::to_string(c.value + 1) +
                                          " (row has " + std::to_string(fields.size()) + " fields)",
                                      text));
@@ -317,11 +322,12 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
     if (!type_cell.empty()) declared = TypeFromFeedName(type_cell);
     Result<Indicator> indicator = ParseFeedValue(value, declared);
     if (!indicator.ok()) {
-      sink.OnRejection(MakeRejection(location, indicator.status().message(), text));
+      sink.OnRejection(MakeRejection(location(), indicator.status().message(), text));
       continue;
     }
-    Observation o;
     o.indicator = std::move(indicator).value();
+    o.first_seen.reset();
+    o.last_seen.reset();
     std::string_view port = Cell(fields, c.port);
     if (!port.empty() &&
         (o.indicator.type == IndicatorType::kIpv4 || o.indicator.type == IndicatorType::kIpv6)) {
@@ -331,7 +337,7 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
       Result<Indicator> endpoint = ParseIndicatorAs(IndicatorType::kEndpoint, ep);
       if (!endpoint.ok()) {
         sink.OnRejection(MakeRejection(
-            location, "port `" + std::string(port) + "`: " + endpoint.status().message(), text));
+            location(), "port `" + std::string(port) + "`: " + endpoint.status().message(), text));
         continue;
       }
       o.indicator = std::move(endpoint).value();
@@ -343,7 +349,7 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
       Result<Timestamp> t = ParseSeenTime(cell, out == &o.last_seen);
       if (!t.ok()) {
         sink.OnRejection(MakeRejection(
-            location, std::string(what) + " `" + std::string(cell) + "`: " + t.status().message(),
+            location(), std::string(what) + " `" + std::string(cell) + "`: " + t.status().message(),
             text));
         bad_time = true;
         return;
@@ -355,7 +361,7 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
     time_cell(c.last_seen, &o.last_seen, "last seen");
     if (bad_time) continue;
     if (o.first_seen && o.last_seen && *o.last_seen < *o.first_seen) {
-      sink.OnRejection(MakeRejection(location, "last seen is before first seen", text));
+      sink.OnRejection(MakeRejection(location(), "last seen is before first seen", text));
       continue;
     }
 
@@ -374,16 +380,17 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
       if (auto parsed = RoleFromName(r)) {
         stated = *parsed;
       } else {
-        stated = GuessRole(r);
+        stated = guess_role(r);
       }
     }
-    if (stated == Role::kUnknown && !description.empty()) stated = GuessRole(description);
+    if (stated == Role::kUnknown && !description.empty()) stated = guess_role(description);
     o.role = ChooseRole(stated, o.indicator.type, options.role);
 
     std::string_view actor_cell = Cell(fields, c.actor);
     o.actor = !options.actor.empty() ? options.actor : std::string(actor_cell);
     if (o.actor.empty() && named_by_file) o.actor = file_actor;
     o.source = source.name;
+    o.references.clear();
     if (std::string_view ref = Cell(fields, c.reference); !ref.empty()) {
       o.references.emplace_back(ref);
     }
@@ -391,6 +398,7 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
     if (std::string_view tlp = Cell(fields, c.tlp); !tlp.empty()) {
       if (auto parsed = TlpFromName(tlp)) o.tlp = *parsed;
     }
+    o.confidence = -1;
     if (std::string_view conf = Cell(fields, c.confidence); !conf.empty()) {
       int v = -1;
       auto [ptr, ec] = std::from_chars(conf.data(), conf.data() + conf.size(), v);
@@ -398,10 +406,14 @@ Status ReadCsv(LineReader& lines, const std::string& path, const ReadOptions& op
         o.confidence = v;
       }
     }
-    o.original_text = std::string(value);
-    o.description = std::move(description);
+    o.original_text.assign(value);
+    o.description.assign(description);
+    o.basis.clear();
     o.basis.push_back(stem);
-    o.location = std::move(location);
+    o.exact = true;
+    o.location.file.assign(path);
+    o.location.line = record_line;
+    o.location.json_path.clear();
     sink.OnObservation(std::move(o));
   }
   if (!record.empty()) {

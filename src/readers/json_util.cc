@@ -6,10 +6,12 @@
 
 namespace cotenant::readers::json {
 
-Result<element> Parse(simdjson::dom::parser& parser, std::string_view json,
-                      const std::string& name) {
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+
+Result<element> Parse(simdjson::dom::parser& parser, std::string_view json, const std::string& name,
+                      bool padded) {
   element doc;
-  auto error = parser.parse(json.data(), json.size(), true).get(doc);
+  auto error = parser.parse(json.data(), json.size(), /*realloc_if_needed=*/!padded).get(doc);
   if (error) {
     std::string reason = simdjson::error_message(error);
     if (error == simdjson::TAPE_ERROR || error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT ||

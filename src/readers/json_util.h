@@ -23,8 +23,10 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 // Parses one document; the error names `name` and simdjson's reason (truncated, too deep...).
-Result<element> Parse(simdjson::dom::parser& parser, std::string_view json,
-                      const std::string& name);
+// `padded`: readable kJsonPadding bytes follow `json` (ReadWholeFile's result), which spares the
+// parser a copy of the document.
+Result<element> Parse(simdjson::dom::parser& parser, std::string_view json, const std::string& name,
+                      bool padded = false);
 
 std::optional<element> Field(element e, std::string_view key);
 std::optional<std::string_view> Str(element e, std::string_view key);

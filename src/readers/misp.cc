@@ -262,6 +262,8 @@ class EventReader {
   IngestSink& sink_;
   std::set<std::string>* sources_;
   EventContext ctx_;
+  Observation observation_;  // reused by Emit
+  RoleGuesser guess_from_comment_, guess_from_description_;
 };
 
 bool EventReader::AttributeDefaults(json::element attr, const std::string& jp, const Defaults& base,
@@ -302,28 +304,37 @@ void EventReader::Emit(const Indicator& indicator, std::string_view original, js
   append(note);
   append(comment);
   if (json::Bool(attr, "to_ids") == false) append("context, not for detection (to_ids false)");
-  Role stated = GuessRole(comment);
-  if (stated == Role::kUnknown) stated = GuessRole(d.description);
+  Role stated = guess_from_comment_(comment);
+  if (stated == Role::kUnknown) stated = guess_from_description_(d.description);
   if (stated == Role::kUnknown && json::Str(attr, "category").value_or("") == "Payload delivery" &&
       (indicator.type == IndicatorType::kUrl || indicator.type == IndicatorType::kDomain)) {
     stated = Role::kPayloadHost;
   }
-  std::vector<std::string> actors = d.actors;
-  if (actors.empty()) actors.emplace_back();
-  for (const auto& actor : actors) {
-    Observation o;
-    o.indicator = indicator;
-    o.actor = actor;
+  static const std::vector<std::string> kNoActor(1);
+  // One Observation reused for every value: a sink that copies what it keeps (the store)
+  // leaves the strings' buffers here. Every field is set on every use, since a sink may also
+  // move from it.
+  Observation& o = observation_;
+  for (const auto& actor : d.actors.empty() ? kNoActor : d.actors) {
+    o.indicator.type = indicator.type;
+    o.indicator.value.assign(indicator.value);
+    o.indicator.display.assign(indicator.display);
+    o.actor.assign(actor);
     o.role = ChooseRole(stated, indicator.type, options_.role);
-    o.source = ctx_.source;
-    o.references = ctx_.references;
+    o.source.assign(ctx_.source);
+    o.references.assign(ctx_.references.begin(), ctx_.references.end());
     o.first_seen = d.first;
     o.last_seen = d.last;
+    o.confidence = -1;
     o.tlp = d.tlp;
-    o.original_text = std::string(original);
-    o.description = description;
+    o.original_text.assign(original);
+    o.description.assign(description);
+    o.basis.clear();
     if (!ctx_.basis.empty()) o.basis.push_back(ctx_.basis);
-    o.location = JsonLocation(path_, jp);
+    o.exact = true;
+    o.location.file.assign(path_);
+    o.location.line = 0;
+    o.location.json_path.assign(jp);
     sink_.OnObservation(std::move(o));
   }
 }
@@ -581,9 +592,9 @@ void ReadEvents(json::element doc, const std::string& jp, EventReader& reader, i
 }  // namespace
 
 Status ReadMispJson(std::string_view json_text, const std::string& path, const ReadOptions& options,
-                    IngestSink& sink) {
+                    IngestSink& sink, bool padded) {
   simdjson::dom::parser parser;
-  COTENANT_ASSIGN_OR_RETURN(json::element doc, json::Parse(parser, json_text, path));
+  COTENANT_ASSIGN_OR_RETURN(json::element doc, json::Parse(parser, json_text, path, padded));
   if (!doc.is_object() && !doc.is_array()) {
     return InvalidArgument(path + ": not a MISP event (expected an object or an array)");
   }
@@ -628,7 +639,8 @@ Status ReadMispFeed(const std::string& dir, const ReadOptions& options, IngestSi
       continue;
     }
     Result<std::string> text = ReadWholeFile(event_path, kMaxJsonBytes);
-    Status s = text.ok() ? ReadMispJson(*text, event_path, options, sink) : text.status();
+    Status s =
+        text.ok() ? ReadMispJson(*text, event_path, options, sink, /*padded=*/true) : text.status();
     if (!s.ok()) {
       // One broken event file does not abort the feed.
       sink.OnRejection(MakeRejection(JsonLocation(event_path, "$"), s.message(), uuid));

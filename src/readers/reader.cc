@@ -253,7 +253,9 @@ Status ReadPath(const std::string& path, const ReadOptions& options, IngestSink&
       COTENANT_ASSIGN_OR_RETURN(std::string json,
                                 readers::ReadWholeFile(path, readers::kMaxJsonBytes));
       COTENANT_RETURN_IF_ERROR(readers::CheckTextEncoding(json, path));
-      if (format == Format::kMisp) return readers::ReadMispJson(json, path, options, sink);
+      if (format == Format::kMisp) {
+        return readers::ReadMispJson(json, path, options, sink, /*padded=*/true);
+      }
       if (format == Format::kMispGalaxy) {
         return readers::ReadMispGalaxyJson(json, path, options, sink);
       }

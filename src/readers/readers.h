@@ -35,9 +35,10 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
 Status ReadPdns(LineReader& lines, const std::string& path, const ReadOptions& options,
                 IngestSink& sink);
 
-// MISP events (misp.cc). `json` must stay valid during the call.
+// MISP events (misp.cc). `json` must stay valid during the call. `padded`: kJsonPadding
+// readable bytes follow it (ReadWholeFile's result), so the parser need not copy it.
 Status ReadMispJson(std::string_view json, const std::string& path, const ReadOptions& options,
-                    IngestSink& sink);
+                    IngestSink& sink, bool padded = false);
 // A MISP feed directory: manifest.json + <uuid>.json (misp.cc).
 Status ReadMispFeed(const std::string& dir, const ReadOptions& options, IngestSink& sink);
 // MISP galaxy cluster files (misp_galaxy.cc).

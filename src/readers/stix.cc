@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -159,14 +160,34 @@ Role RoleFromInfrastructureTypes(const std::vector<std::string_view>& types) {
   return Role::kUnknown;
 }
 
-// A stored object of the document.
+// Where the document keeps its objects, for JSON paths.
+enum class Layout : uint8_t {
+  kBundle,  // {"type": "bundle", "objects": [...]}: "$.objects[12]"
+  kArray,   // a bare array of objects: "$[12]"
+  kSingle,  // one object: "$"
+};
+
+std::string ObjectPath(Layout layout, size_t index) {
+  switch (layout) {
+    case Layout::kBundle:
+      return "$.objects[" + std::to_string(index) + "]";
+    case Layout::kArray:
+      return "$[" + std::to_string(index) + "]";
+    case Layout::kSingle:
+      break;
+  }
+  return "$";
+}
+
+// A stored object of the document. Kept small (one per object of a bundle of millions): the
+// JSON path is built when a record needs it.
 struct StixObject {
-  size_t index = 0;
-  std::string path;  // "$.objects[12]"
   std::string_view type, id;
-  dom::element element;
   dom::object object;
+  uint32_t index = 0;
+  Layout layout = Layout::kBundle;
   bool kept = true;  // false for a superseded duplicate
+  std::string Path() const { return ObjectPath(layout, index); }
 };
 
 // What an object's attribution to one actor rests on.
@@ -233,6 +254,7 @@ class StixReader {
     EmitActors();
     for (auto& o : objects_) {
       if (!o.kept) continue;
+      ForgetLocalEmissions();
       if (o.type == "indicator") {
         EmitIndicator(o);
       } else if (o.type == "observed-data") {
@@ -267,12 +289,13 @@ class StixReader {
   std::optional<Timestamp> Time(const StixObject& o, std::string_view key) {
     auto s = Str(o.object, key);
     if (!s) {
-      if (Has(o.object, key)) Reject(o.path + "." + std::string(key), "timestamp is not a string");
+      if (Has(o.object, key))
+        Reject(o.Path() + "." + std::string(key), "timestamp is not a string");
       return std::nullopt;
     }
     auto t = Timestamp::Parse(*s);
     if (!t.ok()) {
-      Reject(o.path + "." + std::string(key), "invalid timestamp: " + t.status().message(), *s);
+      Reject(o.Path() + "." + std::string(key), "invalid timestamp: " + t.status().message(), *s);
       return std::nullopt;
     }
     return *t;
@@ -291,7 +314,7 @@ class StixReader {
   void CheckInterval(const StixObject& o, std::string_view last_key,
                      const std::optional<Timestamp>& first, std::optional<Timestamp>& last) {
     if (first && last && *last < *first) {
-      Reject(o.path + "." + std::string(last_key), std::string(last_key) + " is before the start",
+      Reject(o.Path() + "." + std::string(last_key), std::string(last_key) + " is before the start",
              last->ToString());
       last.reset();
     }
@@ -367,47 +390,58 @@ class StixReader {
 
   // ---- pass 1: objects, duplicates, index --------------------------------------------------
 
-  void AddObject(dom::element e, size_t index, std::string path) {
+  void AddObject(dom::element e, size_t index, Layout layout) {
     dom::object o;
     if (e.get_object().get(o) != simdjson::SUCCESS) {
-      Reject(path, "not a JSON object", simdjson::minify(e));
+      Reject(ObjectPath(layout, index), "not a JSON object", simdjson::minify(e));
       return;
     }
-    auto type = Str(o, "type");
-    auto id = Str(o, "id");
+    // "type" and "id" in one walk over the keys (the first of a repeated key counts, as with
+    // a lookup).
+    std::optional<std::string_view> type, id;
+    bool type_seen = false, id_seen = false;
+    for (dom::key_value_pair field : o) {
+      if (!type_seen && field.key == "type") {
+        type_seen = true;
+        std::string_view v;
+        if (field.value.get_string().get(v) == simdjson::SUCCESS) type = v;
+      } else if (!id_seen && field.key == "id") {
+        id_seen = true;
+        std::string_view v;
+        if (field.value.get_string().get(v) == simdjson::SUCCESS) id = v;
+      }
+      if (type_seen && id_seen) break;
+    }
     if (!type || type->empty()) {
-      Reject(path, "object without a type", simdjson::minify(e));
+      Reject(ObjectPath(layout, index), "object without a type", simdjson::minify(e));
       return;
     }
     if (!id || id->empty()) {
       // STIX 2.0 embedded observables aside, every object has an id.
-      Reject(path, "object without an id", simdjson::minify(e));
+      Reject(ObjectPath(layout, index), "object without an id", simdjson::minify(e));
       return;
     }
     if (id->size() < type->size() + 2 || id->substr(0, type->size()) != *type ||
         id->substr(type->size(), 2) != "--") {
-      Reject(path + ".id", "id does not start with its type '" + std::string(*type) + "--'", *id);
+      Reject(ObjectPath(layout, index) + ".id",
+             "id does not start with its type '" + std::string(*type) + "--'", *id);
       return;
     }
-    StixObject so;
-    so.index = index;
-    so.path = std::move(path);
+    StixObject& so = objects_.emplace_back();
     so.type = *type;
     so.id = *id;
-    so.element = e;
     so.object = o;
-    objects_.push_back(std::move(so));
+    so.index = static_cast<uint32_t>(index);
+    so.layout = layout;
   }
 
   Status CollectObjects(dom::element root) {
     dom::array list;
     dom::object top;
     if (root.get_array().get(list) == simdjson::SUCCESS) {
+      objects_.reserve(list.size());
       size_t i = 0;
-      for (dom::element e : list) {
-        AddObject(e, i, "$[" + std::to_string(i) + "]");
-        ++i;
-      }
+      for (dom::element e : list) AddObject(e, i++, Layout::kArray);
       return Status::Ok();
     }
     if (root.get_object().get(top) != simdjson::SUCCESS) {
@@ -419,27 +453,26 @@ class StixReader {
       if (!Has(top, "objects")) return Status::Ok();  // an empty bundle
       auto objects = Arr(top, "objects");
       if (!objects) return InvalidArgument(file_ + ": bundle 'objects' is not an array");
+      objects_.reserve(objects->size());
       size_t i = 0;
-      for (dom::element e : *objects) {
-        AddObject(e, i, "$.objects[" + std::to_string(i) + "]");
-        ++i;
-      }
+      for (dom::element e : *objects) AddObject(e, i++, Layout::kBundle);
       return Status::Ok();
     }
     if (type && Has(top, "id")) {
-      AddObject(root, 0, "$");
+      AddObject(root, 0, Layout::kSingle);
       return Status::Ok();
     }
     return InvalidArgument(file_ + ": not STIX: no bundle, no objects and no typed object");
   }
 
   void IndexObjects() {
+    by_id_.reserve(objects_.size());
     for (auto& o : objects_) {
       auto [it, inserted] = by_id_.emplace(o.id, &o);
       if (inserted) continue;
       StixObject* prev = it->second;
-      std::string a = simdjson::minify(prev->element);
-      std::string b = simdjson::minify(o.element);
+      std::string a = simdjson::minify(prev->object);
+      std::string b = simdjson::minify(o.object);
       if (a == b) {
         o.kept = false;  // the same object twice: nothing to report
         continue;
@@ -453,9 +486,10 @@ class StixReader {
       StixObject* winner = this_newer ? &o : prev;
       loser->kept = false;
       it->second = winner;
-      Reject(loser->path,
-             "duplicate id with different content: kept the newest modified (" + winner->path + ")",
-             o.id);
+      Reject(
+          loser->Path(),
+          "duplicate id with different content: kept the newest modified (" + winner->Path() + ")",
+          o.id);
     }
   }
 
@@ -480,7 +514,7 @@ class StixReader {
       if (IsActorType(o.type)) {
         auto name = Str(o.object, "name");
         if (!name || name->empty()) {
-          Reject(o.path + ".name", std::string(o.type) + " without a name");
+          Reject(o.Path() + ".name", std::string(o.type) + " without a name");
         } else {
           actor_name_[o.id] = std::string(*name);
         }
@@ -541,8 +575,8 @@ class StixReader {
     auto source = Str(o.object, "source_ref");
     auto target = Str(o.object, "target_ref");
     if (!type || !source || !target) {
-      Reject(o.path, "relationship without relationship_type, source_ref or target_ref",
-             simdjson::minify(o.element));
+      Reject(o.Path(), "relationship without relationship_type, source_ref or target_ref",
+             simdjson::minify(o.object));
       return;
     }
     Tlp tlp = ObjectTlp(o.id);
@@ -580,7 +614,7 @@ class StixReader {
   void ReadSighting(const StixObject& o) {
     auto of = Str(o.object, "sighting_of_ref");
     if (!of) {
-      Reject(o.path + ".sighting_of_ref", "sighting without sighting_of_ref");
+      Reject(o.Path() + ".sighting_of_ref", "sighting without sighting_of_ref");
       return;
     }
     for (std::string_view od : StrList(o.object, "observed_data_refs")) {
@@ -591,7 +625,7 @@ class StixReader {
   void ReadReport(const StixObject& o) {
     auto refs = Arr(o.object, "object_refs");
     if (!refs) {
-      Reject(o.path + ".object_refs", std::string(o.type) + " without object_refs");
+      Reject(o.Path() + ".object_refs", std::string(o.type) + " without object_refs");
       return;
     }
     for (std::string_view ref : StrList(o.object, "object_refs")) {
@@ -700,7 +734,7 @@ class StixReader {
       bool revoked = false;
       if (o.object["revoked"].get_bool().get(revoked) == simdjson::SUCCESS && revoked) {
         if (!revoked_by_.count(o.id)) {
-          Reject(o.path + ".revoked", "revoked actor without revoked-by: not emitted",
+          Reject(o.Path() + ".revoked", "revoked actor without revoked-by: not emitted",
                  actor_name_[o.id]);
         }
         continue;  // its name lives on as an alias of the one that replaced it
@@ -781,7 +815,62 @@ class StixReader {
     Role role = Role::kUnknown;
     std::vector<std::string> references;
     std::vector<std::string> extra_basis;
+    // The values' JSON paths are those of SCOs other objects may list too (observed-data
+    // object_refs), not paths inside `object`.
+    bool shared_paths = false;
   };
+
+  // Dedup of emitted observations. A value's JSON path lies inside the object being emitted,
+  // except for the SCOs an observed-data lists by reference (several may list one SCO): their
+  // keys are kept for the whole document, the others only while their object is emitted, so
+  // this memory does not grow with the number of objects.
+  bool FirstEmission(const Observation& o, bool shared) {
+    auto fill = [&](EmittedKey& k) {
+      k.type = o.indicator.type;
+      k.value.assign(o.indicator.value);
+      k.actor.assign(o.actor);
+      k.json_path.assign(o.location.json_path);
+      k.first = o.first_seen ? o.first_seen->unix_seconds() : -1;
+      k.last = o.last_seen ? o.last_seen->unix_seconds() : -1;
+    };
+    auto matches = [&](const EmittedKey& k) {
+      return k.type == o.indicator.type && k.value == o.indicator.value && k.actor == o.actor &&
+             k.json_path == o.location.json_path &&
+             k.first == (o.first_seen ? o.first_seen->unix_seconds() : -1) &&
+             k.last == (o.last_seen ? o.last_seen->unix_seconds() : -1);
+    };
+    if (shared) {
+      EmittedKey key;
+      fill(key);
+      return emitted_shared_.insert(std::move(key)).second;
+    }
+    if (!emitted_many_.empty()) {
+      EmittedKey key;
+      fill(key);
+      return emitted_many_.insert(std::move(key)).second;
+    }
+    for (size_t i = 0; i < emitted_count_; ++i) {
+      if (matches(emitted_local_[i])) return false;
+    }
+    if (emitted_count_ == kLinearEmitted) {
+      // Many values in one object (a long IN list): a hash set from here on.
+      for (size_t i = 0; i < emitted_count_; ++i) emitted_many_.insert(emitted_local_[i]);
+      emitted_count_ = 0;
+      EmittedKey key;
+      fill(key);
+      return emitted_many_.insert(std::move(key)).second;
+    }
+    // Reuses the strings of keys from earlier objects, so this allocates nothing in steady state.
+    if (emitted_count_ == emitted_local_.size()) emitted_local_.emplace_back();
+    fill(emitted_local_[emitted_count_++]);
+    return true;
+  }
+
+  // Starts a new object for FirstEmission.
+  void ForgetLocalEmissions() {
+    emitted_count_ = 0;
+    if (!emitted_many_.empty()) emitted_many_.clear();
+  }
 
   void EmitValues(const Context& ctx, std::vector<Value>& values) {
     std::string source = SourceOf(*ctx.object);
@@ -792,33 +881,37 @@ class StixReader {
     ReportContext(ctx.object->id, refs, basis);
     if (ctx.attribution_id != ctx.object->id) ReportContext(ctx.attribution_id, refs, basis);
 
-    std::vector<Attribution> none(1);
-    const std::vector<Attribution>* attributions = &none;
+    const std::vector<Attribution>* attributions = &no_attribution_;
     if (auto it = attributions_.find(ctx.attribution_id); it != attributions_.end()) {
       attributions = &it->second;
     }
-    if (ctx.attribution_id != ctx.object->id && attributions == &none) {
+    if (ctx.attribution_id != ctx.object->id && attributions == &no_attribution_) {
       if (auto it = attributions_.find(ctx.object->id); it != attributions_.end()) {
         attributions = &it->second;
       }
     }
+    // One Observation reused for every value: a sink that copies what it keeps (the store)
+    // leaves the strings' buffers here. Every field is set on every use, since a sink may also
+    // move from it.
+    Observation& o = observation_;
     for (auto& v : values) {
       for (const Attribution& a : *attributions) {
-        Observation o;
-        o.indicator = v.indicator;
-        o.actor = a.actor;
-        o.source = source;
-        o.references = refs;
+        o.indicator.type = v.indicator.type;
+        o.indicator.value.assign(v.indicator.value);
+        o.indicator.display.assign(v.indicator.display);
+        o.actor.assign(a.actor);
+        o.source.assign(source);
+        o.references.assign(refs.begin(), refs.end());
         o.first_seen = v.first ? v.first : ctx.first;
         o.last_seen = v.last ? v.last : ctx.last;
         o.confidence = ctx.confidence;
         Tlp tlp = MostRestrictive(MostRestrictive(own, v.granular), a.tlp);
         o.tlp = tlp == Tlp::kUnmarked ? options_.tlp : tlp;
-        o.original_text = v.original;
-        o.description = ctx.description;
+        o.original_text.assign(v.original);
+        o.description.assign(ctx.description);
         if (!v.note.empty())
           o.description += (o.description.empty() ? "" : " ") + ("(" + v.note + ")");
-        o.basis = basis;
+        o.basis.assign(basis.begin(), basis.end());
         for (const auto& r : a.reports) AddUnique(o.basis, r);
         if (IsHashType(v.indicator.type)) {
           AddUnique(o.basis,
@@ -854,15 +947,10 @@ class StixReader {
           }
         }
         if (o.role == Role::kUnknown) o.role = options_.role;
-        o.location.file = file_;
-        o.location.json_path = v.json_path;
-        EmittedKey key{o.indicator.type,
-                       o.indicator.value,
-                       o.actor,
-                       o.location.json_path,
-                       o.first_seen ? o.first_seen->unix_seconds() : -1,
-                       o.last_seen ? o.last_seen->unix_seconds() : -1};
-        if (!emitted_.insert(std::move(key)).second) continue;
+        o.location.file.assign(file_);
+        o.location.line = 0;
+        o.location.json_path.assign(v.json_path);
+        if (!FirstEmission(o, ctx.shared_paths)) continue;
         sink_.OnObservation(std::move(o));
       }
     }
@@ -873,7 +961,7 @@ class StixReader {
     if (o.object["confidence"].get(e) != simdjson::SUCCESS) return -1;
     int64_t c = 0;
     if (e.get_int64().get(c) != simdjson::SUCCESS || c < 0 || c > 100) {
-      Reject(o.path + ".confidence", "confidence is not an integer 0-100", simdjson::minify(e));
+      Reject(o.Path() + ".confidence", "confidence is not an integer 0-100", simdjson::minify(e));
       return -1;
     }
     return static_cast<int>(c);
@@ -897,9 +985,9 @@ class StixReader {
   }
 
   void EmitIndicator(const StixObject& o) {
-    std::string pattern_path = o.path + ".pattern";
+    std::string pattern_path = o.Path() + ".pattern";
     if (auto pt = Str(o.object, "pattern_type"); pt && *pt != "stix") {
-      Reject(o.path + ".pattern_type", "unsupported pattern_type " + std::string(*pt),
+      Reject(o.Path() + ".pattern_type", "unsupported pattern_type " + std::string(*pt),
              Str(o.object, "pattern").value_or(""));
       return;
     }
@@ -908,12 +996,12 @@ class StixReader {
       Reject(pattern_path, "indicator without a pattern");
       return;
     }
-    auto pattern = ParsePattern(*text);
-    if (!pattern.ok()) {
-      Reject(pattern_path, "pattern syntax error: " + pattern.status().message(), *text);
+    auto parsed = ParsePatternIndicators(*text);
+    if (!parsed.ok()) {
+      Reject(pattern_path, "pattern syntax error: " + parsed.status().message(), *text);
       return;
     }
-    PatternExtraction extraction = ExtractPatternIndicators(*pattern);
+    PatternExtraction& extraction = *parsed;
     for (const auto& issue : extraction.issues) {
       Reject(pattern_path, "pattern: " + issue.reason,
              issue.text + " (character " + std::to_string(issue.offset) + ")");
@@ -975,7 +1063,7 @@ class StixReader {
       }
       return std::nullopt;
     }
-    if (const StixObject* o = Find(ref)) return std::make_pair(o->object, o->path);
+    if (const StixObject* o = Find(ref)) return std::make_pair(o->object, o->Path());
     return std::nullopt;
   }
 
@@ -1192,10 +1280,10 @@ class StixReader {
     std::vector<Relationship> links;
     if (auto dict = Obj(o.object, "objects")) {
       // STIX 2.0: the observables are embedded, keyed "0", "1", ...
-      ScoScope scope{dict, o.path + ".objects"};
+      ScoScope scope{dict, o.Path() + ".objects"};
       for (auto field : *dict) {
         dom::object sco;
-        std::string path = o.path + ".objects." + std::string(field.key);
+        std::string path = o.Path() + ".objects." + std::string(field.key);
         if (field.value.get_object().get(sco) != simdjson::SUCCESS) {
           Reject(path, "observable is not a JSON object");
           continue;
@@ -1224,22 +1312,23 @@ class StixReader {
           }
           continue;
         }
-        std::vector<Value> values = ScoValues(sco->object, sco->path, scope, *sco, "", links);
+        std::vector<Value> values = ScoValues(sco->object, sco->Path(), scope, *sco, "", links);
         for (auto& v : values) v.granular = MostRestrictive(v.granular, OwnTlp(sco->id));
         Context sco_ctx = ctx;
+        sco_ctx.shared_paths = true;
         // The SCO's own attributions (e.g. infrastructure consists-of) when it has some.
         sco_ctx.attribution_id = attributions_.count(sco->id) ? sco->id : o.id;
         EmitValues(sco_ctx, values);
       }
     } else {
-      Reject(o.path, "observed-data without objects or object_refs");
+      Reject(o.Path(), "observed-data without objects or object_refs");
     }
     EmitLinks(o, links, ctx.first, ctx.last);
   }
 
   void EmitTopLevelSco(const StixObject& o) {
     std::vector<Relationship> links;
-    std::vector<Value> values = ScoValues(o.object, o.path, ScoScope{}, o, "", links);
+    std::vector<Value> values = ScoValues(o.object, o.Path(), ScoScope{}, o, "", links);
     Context ctx;
     ctx.object = &o;
     ctx.attribution_id = o.id;
@@ -1256,9 +1345,9 @@ class StixReader {
     // A sighting of an indicator: its values were seen during the sighting's window.
     auto text = Str(target->object, "pattern");
     if (!text) return;
-    auto pattern = ParsePattern(*text);
-    if (!pattern.ok()) return;  // reported with the indicator
-    PatternExtraction extraction = ExtractPatternIndicators(*pattern);
+    auto parsed = ParsePatternIndicators(*text);
+    if (!parsed.ok()) return;  // reported with the indicator
+    PatternExtraction& extraction = *parsed;
     Context ctx;
     ctx.object = &o;
     ctx.attribution_id = target->id;
@@ -1274,7 +1363,7 @@ class StixReader {
       Value v;
       v.indicator = std::move(pi.indicator);
       v.original = pi.original;
-      v.json_path = o.path + ".sighting_of_ref";
+      v.json_path = o.Path() + ".sighting_of_ref";
       v.exact = pi.exact;
       v.granular = MostRestrictive(OwnTlp(target->id), GranularTlp(*target, "pattern"));
       values.push_back(std::move(v));
@@ -1292,7 +1381,7 @@ class StixReader {
     auto from = RefValue(ScoScope{}, o, *source);
     auto to = RefValue(ScoScope{}, o, *target);
     if (!from || !to) {
-      Reject(o.path, "relationship between observables without an address or domain value",
+      Reject(o.Path(), "relationship between observables without an address or domain value",
              std::string(*source) + " " + std::string(*type) + " " + std::string(*target));
       return;
     }
@@ -1306,7 +1395,7 @@ class StixReader {
     r.source = SourceOf(o);
     Tlp tlp = MostRestrictive(OwnTlp(o.id), MostRestrictive(from->tlp, to->tlp));
     r.tlp = tlp == Tlp::kUnmarked ? options_.tlp : tlp;
-    r.location = {file_, 0, o.path};
+    r.location = {file_, 0, o.Path()};
     sink_.OnRelationship(std::move(r));
   }
 
@@ -1320,11 +1409,11 @@ class StixReader {
     if (!t) return;
     auto value = Str(o.object, "x_misp_value");
     if (!value) {
-      Reject(o.path + ".x_misp_value", "x-misp-attribute without a value");
+      Reject(o.Path() + ".x_misp_value", "x-misp-attribute without a value");
       return;
     }
     std::vector<Value> values;
-    AddValue(values, *t, *value, o.path + ".x_misp_value", GranularTlp(o, "x_misp_value"));
+    AddValue(values, *t, *value, o.Path() + ".x_misp_value", GranularTlp(o, "x_misp_value"));
     Context ctx;
     ctx.object = &o;
     ctx.attribution_id = o.id;
@@ -1339,8 +1428,11 @@ class StixReader {
   const ReadOptions& options_;
   IngestSink& sink_;
 
-  std::deque<StixObject> objects_;  // stable addresses
-  std::unordered_map<std::string_view, StixObject*> by_id_;
+  // Filled once by CollectObjects and never grown after: the maps below point into it.
+  std::vector<StixObject> objects_;
+  // Every object by id (duplicates are found here): a flat table, one slot per object and no
+  // node allocation, since bundles hold millions of objects.
+  boost::unordered_flat_map<std::string_view, StixObject*> by_id_;
   std::unordered_map<std::string_view, std::string> identity_name_;
   std::unordered_map<std::string_view, Tlp> marking_tlp_;
   std::unordered_map<std::string_view, Tlp> object_tlp_;
@@ -1355,8 +1447,15 @@ class StixReader {
   std::unordered_map<std::string_view, std::string_view> infrastructure_of_;
   std::unordered_map<std::string_view, std::vector<Attribution>> attributions_;
   std::set<std::string> emitted_sources_;
-  // Hashed, not ordered: one insert per emitted observation, so the set is on the hot path.
-  std::unordered_set<EmittedKey, EmittedKeyHash> emitted_;
+  // FirstEmission's keys: the current object's (a few, searched in order, or a hash set when
+  // there are more than kLinearEmitted) and those of shared SCO paths.
+  static constexpr size_t kLinearEmitted = 16;
+  std::vector<EmittedKey> emitted_local_;
+  size_t emitted_count_ = 0;
+  std::unordered_set<EmittedKey, EmittedKeyHash> emitted_many_;
+  std::unordered_set<EmittedKey, EmittedKeyHash> emitted_shared_;
+  const std::vector<Attribution> no_attribution_ = std::vector<Attribution>(1);
+  Observation observation_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -1033,6 +1034,98 @@ class TermWalker {
   int next_conjunction_ = 0;
 };
 
+bool IsPatternSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+bool IsKeywordOrBool(std::string_view word) {
+  for (const auto& k : kKeywords) {
+    if (word == k.word) return true;
+  }
+  return word == "true" || word == "false";
+}
+
+// The shape most feeds write for every indicator, one comparison `[type:property = 'text']`
+// (white space between tokens, no comments, `=` or `==`), read in one pass into the term that
+// Lexer + Parser + TermWalker would produce for it. Anything else, errors included, gives
+// nullopt and goes through the full grammar, which reports what is wrong. The accepted
+// language is a subset of the grammar's, token for token: identifiers as the lexer reads them
+// (a keyword or boolean is not an identifier; a property name with '-' is an error), string
+// literals with the \' and \\ escapes only.
+std::optional<PatternTerms> SimpleComparisonTerms(std::string_view text) {
+  const size_t n = text.size();
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < n && IsPatternSpace(text[i])) ++i;
+  };
+  auto word = [&]() -> std::string_view {
+    const size_t begin = i;
+    if (i >= n || !IsIdentStart(text[i])) return {};
+    while (i < n && (IsIdentChar(text[i]) || text[i] == '-')) ++i;
+    return text.substr(begin, i - begin);
+  };
+  skip_space();
+  if (i >= n || text[i] != '[') return std::nullopt;
+  ++i;
+  skip_space();
+  const size_t offset = i;  // only ASCII before it, so bytes are characters
+  const std::string_view type = word();
+  if (type.empty() || IsKeywordOrBool(type)) return std::nullopt;
+  skip_space();
+  if (i >= n || text[i] != ':') return std::nullopt;
+  ++i;
+  skip_space();
+  const std::string_view property = word();
+  if (property.empty() || IsKeywordOrBool(property) ||
+      property.find('-') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  skip_space();
+  if (i >= n || text[i] != '=') return std::nullopt;
+  ++i;
+  if (i < n && text[i] == '=') ++i;
+  skip_space();
+  if (i >= n || text[i] != '\'') return std::nullopt;
+  ++i;
+  const size_t body = i;
+  while (i < n && text[i] != '\'' && text[i] != '\\') ++i;
+  std::string value(text.substr(body, i - body));
+  while (true) {
+    if (i >= n) return std::nullopt;  // unterminated
+    const char c = text[i];
+    if (c == '\'') break;
+    if (c == '\\') {
+      if (i + 1 >= n || (text[i + 1] != '\'' && text[i + 1] != '\\')) return std::nullopt;
+      value += text[i + 1];
+      i += 2;
+      continue;
+    }
+    value += c;
+    ++i;
+  }
+  ++i;  // closing quote
+  skip_space();
+  if (i >= n || text[i] != ']') return std::nullopt;
+  ++i;
+  skip_space();
+  if (i != n) return std::nullopt;
+
+  PatternTerms out;
+  PatternTerm& t = out.terms.emplace_back();
+  t.path.object_type = std::string(type);
+  PathComponent& c = t.path.components.emplace_back();
+  c.kind = PathComponent::Kind::kProperty;
+  c.name = std::string(property);
+  t.op = PatternOp::kEqual;
+  t.value.kind = PatternLiteralKind::kString;
+  t.value.text = std::move(value);
+  t.exact = true;
+  t.offset = offset;
+  t.observation = 0;
+  t.conjunction = 0;
+  return out;
+}
+
 }  // namespace
 
 std::string PatternLiteral::ToString() const {
@@ -1120,6 +1213,12 @@ PatternTerms ExtractPatternTerms(const Pattern& pattern) {
   TermWalker walker(out);
   walker.Observation(pattern.root, Window{});
   return out;
+}
+
+Result<PatternTerms> ParsePatternTerms(std::string_view text) {
+  if (std::optional<PatternTerms> simple = SimpleComparisonTerms(text)) return std::move(*simple);
+  COTENANT_ASSIGN_OR_RETURN(Pattern pattern, ParsePattern(text));
+  return ExtractPatternTerms(pattern);
 }
 
 }  // namespace cotenant

@@ -385,4 +385,11 @@ PatternExtraction ExtractPatternIndicators(const Pattern& pattern) {
   return out;
 }
 
+Result<PatternExtraction> ParsePatternIndicators(std::string_view text) {
+  COTENANT_ASSIGN_OR_RETURN(PatternTerms terms, ParsePatternTerms(text));
+  PatternExtraction out;
+  Mapper(terms, out).Run();
+  return out;
+}
+
 }  // namespace cotenant

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "testing.h"
 
@@ -86,6 +88,101 @@ TEST(StixPatternTest, HugeStringLiteral) {
   PatternTerms terms = ExtractPatternTerms(*r);
   ASSERT_EQ(terms.terms.size(), 1u);
   EXPECT_EQ(terms.terms[0].value.text.size(), 1u << 20);
+}
+
+// Everything ExtractPatternTerms says about a pattern, or the parse error.
+std::string RenderTerms(const Result<PatternTerms>& terms) {
+  if (!terms.ok()) return "error: " + terms.status().message();
+  std::string out;
+  for (const auto& t : terms->terms) {
+    out += t.path.ToString() + " " + std::string(PatternOpName(t.op)) + " " +
+           std::to_string(static_cast<int>(t.value.kind)) + ":" + t.value.ToString() + " " +
+           (t.exact ? "exact" : "inexact") + " @" + std::to_string(t.offset) + " #" +
+           std::to_string(t.observation) + "." + std::to_string(t.conjunction) + " [" + t.start +
+           ".." + t.stop + "]; ";
+  }
+  return out + "!! " + JoinIssues(terms->issues);
+}
+
+Result<PatternTerms> TreeTerms(std::string_view text) {
+  COTENANT_ASSIGN_OR_RETURN(Pattern pattern, ParsePattern(text));
+  return ExtractPatternTerms(pattern);
+}
+
+// ParsePatternTerms reads the common one-comparison shape without the syntax tree: it must
+// give exactly what the tree gives, on the golden patterns and on the edges of that shape.
+TEST(StixPatternTest, ParsePatternTermsMatchesTheTree) {
+  std::vector<std::string> mismatches;
+  auto check = [&](std::string_view text) {
+    std::string fast = RenderTerms(ParsePatternTerms(text));
+    std::string tree = RenderTerms(TreeTerms(text));
+    if (fast != tree) {
+      mismatches.push_back(testing::Escape(text) + "\n  fast: " + fast + "\n  tree: " + tree);
+    }
+  };
+  for (const char* golden : {"tests/golden/readers/stix_pattern.txt",
+                             "tests/golden/readers/stix_pattern_indicators.txt"}) {
+    std::ifstream in(testing::SourcePath(golden));
+    size_t cases = 0;
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] == '#') continue;
+      check(testing::Unescape(line.substr(0, line.find('\t'))));
+      ++cases;
+    }
+    EXPECT_GE(cases, 30u) << golden;
+  }
+  const std::string kEdges[] = {
+      "[ipv4-addr:value = '198.51.100.1']",
+      "[ipv4-addr:value='198.51.100.1']",
+      "  [ ipv4-addr : value == '198.51.100.1' ]  ",
+      "\t[domain-name:value\n=\r'a.test'\f]\v",
+      "[url:value = 'http://a.test/x?y=\\'1\\'&z=\\\\']",
+      "[url:value = 'http://a.test/x\\n']",
+      "[url:value = 'caf\xc3\xa9.test']",
+      "[file:name = 'caf\xc3\xa9.exe' x]",
+      "[url:value = '']",
+      "[url:value = 'a",
+      "[url:value = 'a\\",
+      "[url:value = 'a']x",
+      "[url:value = 'a'] /* comment */",
+      "/* c */ [url:value = 'a']",
+      "[url:value = 'a'] // comment",
+      "[url:value = 'a'] WITHIN 5 SECONDS",
+      "[url:value = 'a'] OR [url:value = 'b']",
+      "[url:value = 'a' OR url:value = 'b']",
+      "[url:value != 'a']",
+      "[url:value = \"a\"]",
+      "[url:value = 1]",
+      "[url:value = true]",
+      "[url:'value' = 'a']",
+      "[url:val-ue = 'a']",
+      "[url:value.x = 'a']",
+      "[url:value[0] = 'a']",
+      "[file:hashes.'SHA-256' = 'aa']",
+      "[AND:value = 'a']",
+      "[url:AND = 'a']",
+      "[true:value = 'a']",
+      "[url:false = 'a']",
+      "[x_custom-type:x_prop_1 = 'a']",
+      "[_a:_b = 'a']",
+      "[-a:b = 'a']",
+      "[1a:b = 'a']",
+      "[url:value = 'a'",
+      "[url:value 'a']",
+      "[url value = 'a']",
+      "[url:value = = 'a']",
+      "[url:value === 'a']",
+      "[:value = 'a']",
+      "[url: = 'a']",
+      "[]",
+      "",
+      "   ",
+      "[",
+      std::string("[url:value = 'a\0b']", 19),
+      std::string("[url:value = 'a']\0", 18),
+  };
+  for (const auto& text : kEdges) check(text);
+  for (const auto& m : mismatches) ADD_FAILURE() << m;
 }
 
 }  // namespace
