@@ -91,11 +91,14 @@ bool LineReader::Next(std::string_view* line) {
 }
 
 std::string_view Trim(std::string_view s) {
-  const char* ws = " \t\r\n\v\f";
-  size_t b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(ws);
-  return s.substr(b, e - b + 1);
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  };
+  size_t b = 0, e = s.size();
+  while (b < e && space(s[b])) ++b;
+  if (b == e) return {};
+  while (space(s[e - 1])) --e;
+  return s.substr(b, e - b);
 }
 
 std::string Lower(std::string_view s) {

@@ -99,23 +99,29 @@ std::optional<IndicatorType> TypeFromFeedName(std::string_view name);
 Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorType> declared,
                                  const ClassifyOptions& options = {});
 
-// GuessRole remembering its last answer: feeds repeat one description ("C2 server") on row
-// after row. One per reader; not thread-safe.
+// GuessRole remembering its last few answers: feeds repeat a handful of descriptions ("C2
+// server", "Phishing domain") row after row. One per reader; not thread-safe.
 class RoleGuesser {
  public:
   Role operator()(std::string_view text) {
-    if (!valid_ || text != text_) {
-      text_.assign(text);
-      role_ = GuessRole(text);
-      valid_ = true;
+    for (size_t i = 0; i < size_; ++i) {
+      if (entries_[i].text == text) return entries_[i].role;
     }
-    return role_;
+    Entry& e = entries_[size_ < kEntries ? size_++ : next_++ % kEntries];
+    e.text.assign(text);
+    e.role = GuessRole(text);
+    return e.role;
   }
 
  private:
-  std::string text_;
-  Role role_ = Role::kUnknown;
-  bool valid_ = false;
+  static constexpr size_t kEntries = 8;
+  struct Entry {
+    std::string text;
+    Role role = Role::kUnknown;
+  };
+  Entry entries_[kEntries];
+  size_t size_ = 0;
+  size_t next_ = 0;
 };
 
 // True for the file-hash types, whose default role is a sample.

@@ -22,40 +22,69 @@ namespace {
 enum class RecordState { kComplete, kOpenQuote };
 
 // Splits one CSV record. Lenient about a stray quote inside an unquoted field (kept as text).
+// Splits one record into `fields`, reusing the strings already there (a reader calls this for
+// every row with the same vector, so a row costs no allocation once they have grown).
 RecordState ParseCsvRecord(std::string_view text, char delim, std::vector<std::string>* fields) {
-  fields->clear();
-  std::string field;
+  size_t count = 0;
+  auto next_field = [&]() -> std::string* {
+    if (count == fields->size()) fields->emplace_back();
+    std::string* f = &(*fields)[count++];
+    f->clear();
+    return f;
+  };
+  auto finish = [](std::string* f, bool was_quoted) {
+    if (was_quoted) return;
+    std::string_view t = Trim(*f);
+    if (t.empty()) return f->clear();
+    const size_t begin = static_cast<size_t>(t.data() - f->data());
+    f->erase(begin + t.size());
+    f->erase(0, begin);
+  };
+  std::string* field = next_field();
   bool quoted = false;      // inside a quoted section
   bool was_quoted = false;  // the current field started with a quote
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
+  for (size_t i = 0; i < text.size();) {
     if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
+      const size_t quote = text.find('"', i);
+      if (quote == std::string_view::npos) {
+        field->append(text.substr(i));
+        break;
+      }
+      field->append(text.substr(i, quote - i));
+      if (quote + 1 < text.size() && text[quote + 1] == '"') {
+        *field += '"';
+        i = quote + 2;
       } else {
-        field += c;
+        quoted = false;
+        i = quote + 1;
       }
       continue;
     }
+    const char c = text[i];
     if (c == delim) {
-      fields->push_back(was_quoted ? field : std::string(Trim(field)));
-      field.clear();
+      finish(field, was_quoted);
+      field = next_field();
       was_quoted = false;
-    } else if (c == '"' && Trim(field).empty() && !was_quoted) {
-      field.clear();
+      ++i;
+    } else if (c == '"' && Trim(*field).empty() && !was_quoted) {
+      field->clear();
       quoted = true;
       was_quoted = true;
+      ++i;
     } else {
-      field += c;
+      // A run of ordinary bytes up to the next delimiter or quote.
+      size_t end = i + 1;
+      while (end < text.size() && text[end] != delim && text[end] != '"') ++end;
+      field->append(text.substr(i, end - i));
+      i = end;
     }
   }
-  if (quoted) return RecordState::kOpenQuote;
-  fields->push_back(was_quoted ? field : std::string(Trim(field)));
+  if (quoted) {
+    fields->resize(count - 1);  // the fields completed before the open one
+    return RecordState::kOpenQuote;
+  }
+  finish(field, was_quoted);
+  fields->resize(count);
   return RecordState::kComplete;
 }
 
