@@ -386,7 +386,7 @@ BENCHMARK(BM_IngestMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 // The floor under the store: SQLite alone writing what BM_IngestPlain writes (one new indicator
 // and one observation per record) into the same schema and page size, with the store's pragmas,
-// 32-row INSERT statements, chunks of 65,536 rows sorted by indicator id and one transaction;
+// 32-row INSERT statements, chunks of 262,144 rows sorted by indicator id and one transaction;
 // as the store does, a parameter is bound only when its value changes (the statements keep
 // their bindings between runs), and the natural-key hash is computed in C++ (not timed here);
 // no reading, canonicalization, id resolution or buffering.
@@ -411,7 +411,7 @@ std::string Placeholders(int columns, int rows) {
 void BM_SqliteFloor(benchmark::State& state) {
   const int64_t n = state.range(0);
   constexpr int kRows = 32;
-  constexpr int64_t kChunk = 1 << 16;
+  constexpr int64_t kChunk = 1 << 18;  // the store's kFlushSize
   Generator g;
   struct Record {
     int64_t id;

@@ -409,6 +409,49 @@ TEST(SqliteStore, RoleAndTlpCodesMatchTheirTables) {
   EXPECT_EQ(stats->observations_by_role[0].first, "dead-drop");
 }
 
+// More rows than one buffered chunk (kFlushSize = 262,144 rows): duplicates inside a chunk
+// and across chunks are counted once, in arrival order, and every row keeps its own fields
+// through the in-place reordering of a chunk.
+TEST(SqliteStore, RowsSpanningSeveralChunksDeduplicateExactly) {
+  TempDir dir;
+  auto store = OpenOk(dir.Path("s.db"));
+  ASSERT_NE(store, nullptr);
+  constexpr int kDistinct = 280'000;
+  auto ip = [](int k) {
+    return "10." + std::to_string(k >> 16) + "." + std::to_string((k >> 8) & 255) + "." +
+           std::to_string(k & 255);
+  };
+  auto batch = store->BeginIngest({"big", "big-sha", "test"});
+  ASSERT_TRUE(batch.ok());
+  int64_t sent = 0;
+  for (int k = 0; k < kDistinct; ++k) {
+    auto o = Obs(IndicatorType::kIpv4, ip(k), "", "feed");
+    o.location.line = k + 1;
+    (*batch)->OnObservation(std::move(o));
+    ++sent;
+    // A repeat of an earlier row: in the same chunk, or across the chunk boundary.
+    if (k % 1000 == 999) {
+      auto again = Obs(IndicatorType::kIpv4, ip(k >= 270'000 ? k - 265'000 : k - 500), "", "feed");
+      again.location.line = -1;  // would show if the repeat, not the first row, were stored
+      (*batch)->OnObservation(std::move(again));
+      ++sent;
+    }
+  }
+  ASSERT_TRUE((*batch)->Commit().ok());
+  EXPECT_EQ((*batch)->counts().observations, kDistinct);
+  EXPECT_EQ((*batch)->counts().duplicate_observations, sent - kDistinct);
+  // ip(5'499) is repeated in its chunk (after row 5'999), ip(5'999) across chunks (after
+  // row 270'999): the first rows are the stored ones.
+  auto same_chunk = store->Lookup({IndicatorType::kIpv4, ip(5'499), ""});
+  ASSERT_TRUE(same_chunk.ok()) << same_chunk.status().ToString();
+  ASSERT_EQ(same_chunk->observations.size(), 1u);
+  EXPECT_EQ(same_chunk->observations[0].observation.location.line, 5'500);
+  auto crossed = store->Lookup({IndicatorType::kIpv4, ip(5'999), ""});
+  ASSERT_TRUE(crossed.ok()) << crossed.status().ToString();
+  ASSERT_EQ(crossed->observations.size(), 1u);
+  EXPECT_EQ(crossed->observations[0].observation.location.line, 6'000);
+}
+
 TEST(SqliteStore, SameValueFromTwoSourcesIsTwoObservations) {
   TempDir dir;
   auto store = OpenOk(dir.Path("s.db"));
