@@ -184,6 +184,7 @@ std::string ObjectPath(Layout layout, size_t index) {
 struct StixObject {
   std::string_view type, id;
   dom::object object;
+  uint64_t keys = 0;  // KeyBit of every key the object has: a lookup of another key is skipped
   uint32_t index = 0;
   Layout layout = Layout::kBundle;
   bool kept = true;  // false for a superseded duplicate
@@ -197,6 +198,40 @@ struct Attribution {
   std::vector<std::string> reports;  // report ids the attribution came through
   std::string_view infrastructure;   // the infrastructure passed on the way, if any
 };
+
+// A bit per key (a one-word Bloom filter): most lookups of an object are of keys it does not
+// have ("valid_until", "confidence", "labels"...), and a miss otherwise walks all its keys.
+uint64_t KeyBit(std::string_view key) {
+  size_t h = key.size() * 0x9E37u;
+  if (!key.empty()) {
+    h += static_cast<unsigned char>(key.front()) * 31u + static_cast<unsigned char>(key.back());
+  }
+  return uint64_t{1} << (h % 64);
+}
+
+bool MayHave(const StixObject& o, std::string_view key) { return (o.keys & KeyBit(key)) != 0; }
+
+std::optional<std::string_view> Str(const StixObject& o, std::string_view key) {
+  if (!MayHave(o, key)) return std::nullopt;
+  return Str(o.object, key);
+}
+
+bool Has(const StixObject& o, std::string_view key) { return MayHave(o, key) && Has(o.object, key); }
+
+std::optional<dom::array> Arr(const StixObject& o, std::string_view key) {
+  if (!MayHave(o, key)) return std::nullopt;
+  return Arr(o.object, key);
+}
+
+std::optional<dom::object> Obj(const StixObject& o, std::string_view key) {
+  if (!MayHave(o, key)) return std::nullopt;
+  return Obj(o.object, key);
+}
+
+std::vector<std::string_view> StrList(const StixObject& o, std::string_view key) {
+  if (!MayHave(o, key)) return {};
+  return StrList(o.object, key);
+}
 
 // What makes an emitted observation a repeat of one already emitted from the same place.
 struct EmittedKey {
@@ -287,10 +322,9 @@ class StixReader {
 
   // Parses an optional timestamp field; a present but invalid one is reported and ignored.
   std::optional<Timestamp> Time(const StixObject& o, std::string_view key) {
-    auto s = Str(o.object, key);
+    auto s = Str(o, key);
     if (!s) {
-      if (Has(o.object, key))
-        Reject(o.Path() + "." + std::string(key), "timestamp is not a string");
+      if (Has(o, key)) Reject(o.Path() + "." + std::string(key), "timestamp is not a string");
       return std::nullopt;
     }
     auto t = Timestamp::Parse(*s);
@@ -303,7 +337,7 @@ class StixReader {
 
   // A timestamp field of an object read for context (reported where the object is read).
   static std::optional<Timestamp> QuietTime(const StixObject& o, std::string_view key) {
-    auto s = Str(o.object, key);
+    auto s = Str(o, key);
     if (!s) return std::nullopt;
     auto t = Timestamp::Parse(*s);
     if (!t.ok()) return std::nullopt;
@@ -339,7 +373,7 @@ class StixReader {
   // Granular markings of `o` whose selectors cover `field` ("pattern", "objects.0.value").
   Tlp GranularTlp(const StixObject& o, std::string_view field) const {
     Tlp tlp = Tlp::kUnmarked;
-    auto list = Arr(o.object, "granular_markings");
+    auto list = Arr(o, "granular_markings");
     if (!list) return tlp;
     for (dom::element e : *list) {
       dom::object g;
@@ -359,7 +393,7 @@ class StixReader {
   std::string SourceOf(const StixObject& o) {
     std::string name = options_.source;
     if (name.empty()) {
-      if (auto ref = Str(o.object, "created_by_ref")) {
+      if (auto ref = Str(o, "created_by_ref")) {
         if (auto it = identity_name_.find(*ref); it != identity_name_.end()) name = it->second;
       }
     }
@@ -374,7 +408,7 @@ class StixReader {
 
   std::vector<std::string> ExternalUrls(const StixObject& o) const {
     std::vector<std::string> out;
-    if (auto refs = Arr(o.object, "external_references")) {
+    if (auto refs = Arr(o, "external_references")) {
       for (dom::element e : *refs) {
         dom::object r;
         if (e.get_object().get(r) != simdjson::SUCCESS) continue;
@@ -396,11 +430,13 @@ class StixReader {
       Reject(ObjectPath(layout, index), "not a JSON object", simdjson::minify(e));
       return;
     }
-    // "type" and "id" in one walk over the keys (the first of a repeated key counts, as with
-    // a lookup).
+    // "type", "id" and the key filter in one walk over the keys (the first of a repeated key
+    // counts, as with a lookup).
     std::optional<std::string_view> type, id;
     bool type_seen = false, id_seen = false;
+    uint64_t keys = 0;
     for (dom::key_value_pair field : o) {
+      keys |= KeyBit(field.key);
       if (!type_seen && field.key == "type") {
         type_seen = true;
         std::string_view v;
@@ -410,7 +446,6 @@ class StixReader {
         std::string_view v;
         if (field.value.get_string().get(v) == simdjson::SUCCESS) id = v;
       }
-      if (type_seen && id_seen) break;
     }
     if (!type || type->empty()) {
       Reject(ObjectPath(layout, index), "object without a type", simdjson::minify(e));
@@ -431,6 +466,7 @@ class StixReader {
     so.type = *type;
     so.id = *id;
     so.object = o;
+    so.keys = keys;
     so.index = static_cast<uint32_t>(index);
     so.layout = layout;
   }
@@ -477,8 +513,8 @@ class StixReader {
         o.kept = false;  // the same object twice: nothing to report
         continue;
       }
-      auto prev_modified = Str(prev->object, "modified").value_or("");
-      auto this_modified = Str(o.object, "modified").value_or("");
+      auto prev_modified = Str(*prev, "modified").value_or("");
+      auto this_modified = Str(o, "modified").value_or("");
       auto tp = Timestamp::Parse(prev_modified);
       auto tt = Timestamp::Parse(this_modified);
       bool this_newer = tp.ok() && tt.ok() ? *tp < *tt : prev_modified < this_modified;
@@ -499,7 +535,7 @@ class StixReader {
     for (auto& o : objects_) {
       if (!o.kept) continue;
       if (o.type == "identity") {
-        if (auto name = Str(o.object, "name")) identity_name_[o.id] = std::string(*name);
+        if (auto name = Str(o, "name")) identity_name_[o.id] = std::string(*name);
       } else if (o.type == "marking-definition") {
         ReadMarking(o);
       }
@@ -507,12 +543,12 @@ class StixReader {
     for (auto& o : objects_) {
       if (!o.kept) continue;
       Tlp tlp = Tlp::kUnmarked;
-      for (std::string_view ref : StrList(o.object, "object_marking_refs")) {
+      for (std::string_view ref : StrList(o, "object_marking_refs")) {
         tlp = MostRestrictive(tlp, MarkingTlp(ref));
       }
       if (tlp != Tlp::kUnmarked) object_tlp_[o.id] = tlp;
       if (IsActorType(o.type)) {
-        auto name = Str(o.object, "name");
+        auto name = Str(o, "name");
         if (!name || name->empty()) {
           Reject(o.Path() + ".name", std::string(o.type) + " without a name");
         } else {
@@ -520,8 +556,8 @@ class StixReader {
         }
       } else if (o.type == "x-misp-attribute") {
         // MISP-STIX exports the event's threat-actor attribute this way.
-        if (Str(o.object, "x_misp_type").value_or("") == "threat-actor") {
-          if (auto v = Str(o.object, "x_misp_value"); v && !v->empty()) {
+        if (Str(o, "x_misp_type").value_or("") == "threat-actor") {
+          if (auto v = Str(o, "x_misp_value"); v && !v->empty()) {
             actor_name_[o.id] = std::string(*v);
           }
         }
@@ -532,20 +568,20 @@ class StixReader {
       } else if (o.type == "report" || o.type == "grouping") {
         ReadReport(o);
       } else if (o.type == "observed-data") {
-        for (std::string_view ref : StrList(o.object, "object_refs")) in_observed_data_.insert(ref);
+        for (std::string_view ref : StrList(o, "object_refs")) in_observed_data_.insert(ref);
       }
     }
   }
 
   void ReadMarking(const StixObject& o) {
     std::optional<Tlp> tlp = TlpFromStixMarkingId(o.id);
-    if (!tlp && Str(o.object, "definition_type").value_or("") == "tlp") {
-      if (auto def = Obj(o.object, "definition")) {
+    if (!tlp && Str(o, "definition_type").value_or("") == "tlp") {
+      if (auto def = Obj(o, "definition")) {
         if (auto name = Str(*def, "tlp")) tlp = TlpFromName(*name);
       }
     }
     if (!tlp) {
-      if (auto ext = Obj(o.object, "extensions")) {
+      if (auto ext = Obj(o, "extensions")) {
         for (auto field : *ext) {
           dom::object body;
           if (field.value.get_object().get(body) != simdjson::SUCCESS) continue;
@@ -554,7 +590,7 @@ class StixReader {
       }
     }
     if (!tlp) {
-      if (auto name = Str(o.object, "name"); name && name->substr(0, 4) == "TLP:") {
+      if (auto name = Str(o, "name"); name && name->substr(0, 4) == "TLP:") {
         tlp = TlpFromName(*name);
       }
     }
@@ -571,9 +607,9 @@ class StixReader {
   }
 
   void ReadRelationship(const StixObject& o) {
-    auto type = Str(o.object, "relationship_type");
-    auto source = Str(o.object, "source_ref");
-    auto target = Str(o.object, "target_ref");
+    auto type = Str(o, "relationship_type");
+    auto source = Str(o, "source_ref");
+    auto target = Str(o, "target_ref");
     if (!type || !source || !target) {
       Reject(o.Path(), "relationship without relationship_type, source_ref or target_ref",
              simdjson::minify(o.object));
@@ -612,23 +648,23 @@ class StixReader {
   }
 
   void ReadSighting(const StixObject& o) {
-    auto of = Str(o.object, "sighting_of_ref");
+    auto of = Str(o, "sighting_of_ref");
     if (!of) {
       Reject(o.Path() + ".sighting_of_ref", "sighting without sighting_of_ref");
       return;
     }
-    for (std::string_view od : StrList(o.object, "observed_data_refs")) {
+    for (std::string_view od : StrList(o, "observed_data_refs")) {
       AddEdge(*of, od, ObjectTlp(o.id));
     }
   }
 
   void ReadReport(const StixObject& o) {
-    auto refs = Arr(o.object, "object_refs");
+    auto refs = Arr(o, "object_refs");
     if (!refs) {
       Reject(o.Path() + ".object_refs", std::string(o.type) + " without object_refs");
       return;
     }
-    for (std::string_view ref : StrList(o.object, "object_refs")) {
+    for (std::string_view ref : StrList(o, "object_refs")) {
       report_members_[o.id].push_back(ref);
       reports_of_[ref].push_back(o.id);
     }
@@ -741,14 +777,14 @@ class StixReader {
       }
       ActorRecord a;
       a.name = actor_name_[o.id];
-      for (std::string_view alias : StrList(o.object, "aliases")) {
+      for (std::string_view alias : StrList(o, "aliases")) {
         if (alias != a.name) AddUnique(a.aliases, std::string(alias));
       }
       for (const auto& alias : revoked_aliases[o.id]) {
         if (alias != a.name) AddUnique(a.aliases, alias);
       }
       std::string mitre_id;
-      if (auto refs = Arr(o.object, "external_references")) {
+      if (auto refs = Arr(o, "external_references")) {
         for (dom::element e : *refs) {
           dom::object r;
           if (e.get_object().get(r) != simdjson::SUCCESS) continue;
@@ -765,15 +801,15 @@ class StixReader {
       } else {
         a.source = SourceOf(o);
       }
-      if (auto d = Str(o.object, "description")) a.description = OneLine(*d);
+      if (auto d = Str(o, "description")) a.description = OneLine(*d);
       for (std::string_view parent : part_of_[o.id]) {
         if (auto it = actor_name_.find(parent); it != actor_name_.end()) {
           AddUnique(a.part_of, it->second);
         }
       }
       a.references = ExternalUrls(o);
-      auto dated = Str(o.object, "modified");
-      if (!dated) dated = Str(o.object, "created");
+      auto dated = Str(o, "modified");
+      if (!dated) dated = Str(o, "created");
       if (dated) {
         if (auto t = Timestamp::Parse(*dated); t.ok()) a.dated = *t;
       }
@@ -938,12 +974,12 @@ class StixReader {
           // Attributed through an infrastructure object: its types give the role and its
           // first/last seen the time, when the value has none of its own.
           if (o.role == Role::kUnknown) {
-            o.role = RoleFromInfrastructureTypes(StrList(infra->object, "infrastructure_types"));
+            o.role = RoleFromInfrastructureTypes(StrList(*infra, "infrastructure_types"));
           }
           if (!o.first_seen) o.first_seen = QuietTime(*infra, "first_seen");
           if (!o.last_seen) o.last_seen = QuietTime(*infra, "last_seen");
           if (o.description.empty()) {
-            o.description = "infrastructure: " + OneLine(Str(infra->object, "name").value_or(""));
+            o.description = "infrastructure: " + OneLine(Str(*infra, "name").value_or(""));
           }
         }
         if (o.role == Role::kUnknown) o.role = options_.role;
@@ -958,7 +994,7 @@ class StixReader {
 
   int Confidence(const StixObject& o) {
     dom::element e;
-    if (o.object["confidence"].get(e) != simdjson::SUCCESS) return -1;
+    if (!MayHave(o, "confidence") || o.object["confidence"].get(e) != simdjson::SUCCESS) return -1;
     int64_t c = 0;
     if (e.get_int64().get(c) != simdjson::SUCCESS || c < 0 || c > 100) {
       Reject(o.Path() + ".confidence", "confidence is not an integer 0-100", simdjson::minify(e));
@@ -968,30 +1004,30 @@ class StixReader {
   }
 
   Role RoleFromText(const StixObject& o, const std::string& description) {
-    for (std::string_view t : StrList(o.object, "indicator_types")) {
+    for (std::string_view t : StrList(o, "indicator_types")) {
       if (t == "compromised") return Role::kCompromised;
     }
-    for (std::string_view t : StrList(o.object, "labels")) {
+    for (std::string_view t : StrList(o, "labels")) {
       if (t == "compromised") return Role::kCompromised;
     }
-    std::string text = std::string(Str(o.object, "name").value_or("")) + " " + description;
+    std::string text = std::string(Str(o, "name").value_or("")) + " " + description;
     return GuessRole(text);
   }
 
   std::string Describe(const StixObject& o) {
-    auto d = Str(o.object, "description");
-    if (!d || d->empty()) d = Str(o.object, "name");
+    auto d = Str(o, "description");
+    if (!d || d->empty()) d = Str(o, "name");
     return d ? OneLine(*d) : std::string();
   }
 
   void EmitIndicator(const StixObject& o) {
     std::string pattern_path = o.Path() + ".pattern";
-    if (auto pt = Str(o.object, "pattern_type"); pt && *pt != "stix") {
+    if (auto pt = Str(o, "pattern_type"); pt && *pt != "stix") {
       Reject(o.Path() + ".pattern_type", "unsupported pattern_type " + std::string(*pt),
-             Str(o.object, "pattern").value_or(""));
+             Str(o, "pattern").value_or(""));
       return;
     }
-    auto text = Str(o.object, "pattern");
+    auto text = Str(o, "pattern");
     if (!text) {
       Reject(pattern_path, "indicator without a pattern");
       return;
@@ -1257,7 +1293,7 @@ class StixReader {
   }
 
   bool IsMispExternalAnalysis(const StixObject& o) {
-    for (std::string_view label : StrList(o.object, "labels")) {
+    for (std::string_view label : StrList(o, "labels")) {
       if (label == "misp:category=\"External analysis\"" ||
           label == "misp:category=\"Internal reference\"" || label == "misp:type=\"link\"") {
         return true;
@@ -1278,7 +1314,7 @@ class StixReader {
     ctx.role = options_.role;
     bool reference_only = IsMispExternalAnalysis(o);
     std::vector<Relationship> links;
-    if (auto dict = Obj(o.object, "objects")) {
+    if (auto dict = Obj(o, "objects")) {
       // STIX 2.0: the observables are embedded, keyed "0", "1", ...
       ScoScope scope{dict, o.Path() + ".objects"};
       for (auto field : *dict) {
@@ -1299,14 +1335,14 @@ class StixReader {
             ScoValues(sco, path, scope, o, "objects." + std::string(field.key) + ".", links);
         EmitValues(ctx, values);
       }
-    } else if (Has(o.object, "object_refs")) {
+    } else if (Has(o, "object_refs")) {
       // STIX 2.1: references to top-level SCOs.
       ScoScope scope;
-      for (std::string_view ref : StrList(o.object, "object_refs")) {
+      for (std::string_view ref : StrList(o, "object_refs")) {
         const StixObject* sco = Find(ref);
         if (sco == nullptr || !IsScoType(sco->type)) continue;
         if (reference_only) {
-          if (auto url = Str(sco->object, "value")) {
+          if (auto url = Str(*sco, "value")) {
             for (std::string_view r : reports_of_[o.id])
               report_links_[r].push_back(std::string(*url));
           }
@@ -1338,12 +1374,12 @@ class StixReader {
   }
 
   void EmitSighting(const StixObject& o) {
-    auto of = Str(o.object, "sighting_of_ref");
+    auto of = Str(o, "sighting_of_ref");
     if (!of) return;  // reported in BuildGraph
     const StixObject* target = Find(*of);
     if (target == nullptr || target->type != "indicator") return;
     // A sighting of an indicator: its values were seen during the sighting's window.
-    auto text = Str(target->object, "pattern");
+    auto text = Str(*target, "pattern");
     if (!text) return;
     auto parsed = ParsePatternIndicators(*text);
     if (!parsed.ok()) return;  // reported with the indicator
@@ -1373,9 +1409,9 @@ class StixReader {
 
   // A relationship between two SCO values (2.1): domain resolves-to address, belongs-to...
   void EmitValueRelationship(const StixObject& o) {
-    auto type = Str(o.object, "relationship_type");
-    auto source = Str(o.object, "source_ref");
-    auto target = Str(o.object, "target_ref");
+    auto type = Str(o, "relationship_type");
+    auto source = Str(o, "source_ref");
+    auto target = Str(o, "target_ref");
     if (!type || !source || !target) return;
     if (!IsScoType(TypeOfId(*source)) || !IsScoType(TypeOfId(*target))) return;
     auto from = RefValue(ScoScope{}, o, *source);
@@ -1402,12 +1438,12 @@ class StixReader {
   // MISP-STIX exports attribute types STIX has no observable for as x-misp-attribute; JA3
   // and JARM fingerprints are values analysts correlate on.
   void EmitMispAttribute(const StixObject& o) {
-    auto type = Str(o.object, "x_misp_type").value_or("");
+    auto type = Str(o, "x_misp_type").value_or("");
     std::optional<IndicatorType> t;
     if (type == "ja3-fingerprint-md5") t = IndicatorType::kJa3;
     if (type == "jarm-fingerprint") t = IndicatorType::kJarm;
     if (!t) return;
-    auto value = Str(o.object, "x_misp_value");
+    auto value = Str(o, "x_misp_value");
     if (!value) {
       Reject(o.Path() + ".x_misp_value", "x-misp-attribute without a value");
       return;
@@ -1417,7 +1453,7 @@ class StixReader {
     Context ctx;
     ctx.object = &o;
     ctx.attribution_id = o.id;
-    ctx.description = OneLine(Str(o.object, "x_misp_comment").value_or(""));
+    ctx.description = OneLine(Str(o, "x_misp_comment").value_or(""));
     ctx.role = options_.role;
     EmitValues(ctx, values);
   }
