@@ -451,6 +451,60 @@ TEST(MatchSnapshot, Ipv4FilterOfCorruptImagesIsCheckedAtLoad) {
   EXPECT_GT(rejected, 50);
 }
 
+// A table of 2^16 slots or more is checked on a second thread at load: the same refusals, and
+// an error of the other checks still wins (it comes first, as when everything ran in line).
+TEST(MatchSnapshot, LargeIpv4TableIsCheckedBesideTheRest) {
+  std::vector<std::string> values;
+  auto built = Ipv4Builder(50000, 21, &values).Build();
+  ASSERT_TRUE(built.ok());
+  const std::string image(built->image());
+  auto [table_at, table_size] = SectionBytes(image, match_format::SectionId::kV4Table);
+  ASSERT_GE(table_size / sizeof(match_format::V4Slot), size_t{1} << 16);
+  ASSERT_TRUE(MatchSnapshot::FromBytes(image).ok());
+
+  // A table slot pointing past the indicators.
+  std::string bad = image;
+  size_t slot_at = table_at;
+  match_format::V4Slot slot{};
+  for (;; slot_at += sizeof(slot)) {
+    std::memcpy(&slot, bad.data() + slot_at, sizeof(slot));
+    if (slot.group_plus_one != 0) break;
+  }
+  slot.group_plus_one = 0x7fffffff;
+  std::memcpy(bad.data() + slot_at, &slot, sizeof(slot));
+  auto s = MatchSnapshot::FromBytes(bad);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("IPv4 table refers to a missing indicator"),
+            std::string::npos)
+      << s.status().ToString();
+
+  // One key's filter bit cleared.
+  std::string cleared = image;
+  auto [filter_at, filter_size] = SectionBytes(image, match_format::SectionId::kV4Filter);
+  uint32_t a, b, c, d;
+  ASSERT_EQ(std::sscanf(values[7].c_str(), "%u.%u.%u.%u", &a, &b, &c, &d), 4);
+  uint64_t hash = match_format::HashV4(a << 24 | b << 16 | c << 8 | d);
+  uint32_t bit = match_format::FilterBitInBlock(hash, 0);
+  size_t at = filter_at + 64 * match_format::FilterBlockOf(hash, filter_size / 64) + bit / 8;
+  cleared[at] = static_cast<char>(cleared[at] & ~(1 << (bit % 8)));
+  s = MatchSnapshot::FromBytes(cleared);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("IPv4 filter disagrees"), std::string::npos)
+      << s.status().ToString();
+
+  // Both that and a broken entry: the entry is reported.
+  auto [entries_at, entries_size] = SectionBytes(image, match_format::SectionId::kEntries);
+  ASSERT_GT(entries_size, 0u);
+  match_format::Entry entry;
+  std::memcpy(&entry, cleared.data() + entries_at, sizeof(entry));
+  entry.profile = 0x7fffffff;
+  std::memcpy(cleared.data() + entries_at, &entry, sizeof(entry));
+  s = MatchSnapshot::FromBytes(cleared);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("entry 0 refers to a missing profile"), std::string::npos)
+      << s.status().ToString();
+}
+
 // A file without the filter (as cotenant wrote before it existed) and a file with a section
 // this build does not know both load and answer the same.
 TEST(MatchSnapshot, ReadsImagesWithoutTheFilterAndSkipsUnknownSections) {
