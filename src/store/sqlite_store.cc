@@ -269,6 +269,11 @@ class SqliteIngestBatch : public IngestBatch {
   // Stores row `r` of a group that inserted fewer rows than it had: true when it was inserted
   // now (at a later key slot than its hash's), false when an equal observation is stored.
   Result<bool> ResolveObservation(const Row& row);
+  // Settles the rows of a group that inserted fewer rows than it had: one query reads what
+  // the rows' hash slots hold; a row whose slot holds its own key is stored (a duplicate, or
+  // inserted by the group), the others go through ResolveObservation. Returns how many rows
+  // were inserted now.
+  Result<int64_t> ResolveGroup(std::span<const uint32_t> group);
   // The natural key fields of a buffered row.
   static store::ObservationKeyFields KeyFields(const Row& row) {
     return {row.source_id,      row.name_id,       store::RoleCode(row.role),
@@ -993,6 +998,64 @@ Result<bool> SqliteIngestBatch::ResolveObservation(const Row& row) {
                     std::to_string(row.indicator_id));
 }
 
+Result<int64_t> SqliteIngestBatch::ResolveGroup(std::span<const uint32_t> group) {
+  static const std::string kFind = [] {
+    std::string sql =
+        "SELECT indicator_id, key_hash, source_id, ifnull(actor_name_id, 0), role, "
+        "first_seen IS NOT NULL, ifnull(first_seen, 0), last_seen IS NOT NULL, "
+        "ifnull(last_seen, 0), ifnull(references_id, 0), ifnull(basis_id, 0) FROM observations "
+        "WHERE ";
+    for (size_t r = 0; r < kRowsPerInsert; ++r) {
+      if (r > 0) sql += " OR ";
+      sql += "(indicator_id = ?" + std::to_string(2 * r + 1) + " AND key_hash = ?" +
+             std::to_string(2 * r + 2) + ")";
+    }
+    return sql;
+  }();
+  struct Slot {
+    int64_t indicator_id, key_hash;
+    store::ObservationKeyFields fields;
+  };
+  std::vector<Slot> held;
+  if (group.size() == kRowsPerInsert) {
+    COTENANT_ASSIGN_OR_RETURN(Statement * find, store_.Cached(kFind.c_str()));
+    int p = 1;
+    for (uint32_t r : group) {
+      find->BindInt(p++, rows_[r].indicator_id);
+      find->BindInt(p++, rows_[r].key_hash);
+    }
+    for (;;) {
+      auto more = find->Step();
+      if (!more.ok()) {
+        find->Reset();
+        return more.status();
+      }
+      if (!*more) break;
+      held.push_back({find->Int(0), find->Int(1),
+                      store::ObservationKeyFields{
+                          find->Int(2), find->Int(3), find->Int(4), find->Int(5) != 0, find->Int(6),
+                          find->Int(7) != 0, find->Int(8), find->Int(9), find->Int(10)}});
+    }
+    find->Reset();
+  }
+  int64_t inserted = 0;
+  for (uint32_t r : group) {
+    const Row& row = rows_[r];
+    const store::ObservationKeyFields want = KeyFields(row);
+    bool settled = false;
+    for (const Slot& slot : held) {
+      if (slot.indicator_id == row.indicator_id && slot.key_hash == row.key_hash) {
+        settled = slot.fields == want;
+        break;
+      }
+    }
+    if (settled) continue;
+    COTENANT_ASSIGN_OR_RETURN(bool now, ResolveObservation(row));
+    if (now) ++inserted;
+  }
+  return inserted;
+}
+
 // Inserts the observation rows in the given order, kRowsPerInsert per statement; a row whose
 // natural key is already stored is ignored and counted as a duplicate.
 Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
@@ -1027,16 +1090,13 @@ Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
     }
     int64_t added = store_.db_.Changes();
     if (static_cast<size_t>(added) < group.size()) {
-      // Duplicates, or a natural key whose hash slot holds another key: check row by row.
-      for (uint32_t r : group) {
-        auto inserted = ResolveObservation(rows_[r]);
-        if (!inserted.ok()) {
-          st = inserted.status();
-          break;
-        }
-        if (*inserted) ++added;
+      // Duplicates, or a natural key whose hash slot holds another key (a collision).
+      auto inserted = ResolveGroup(group);
+      if (!inserted.ok()) {
+        st = inserted.status();
+        break;
       }
-      if (!st.ok()) break;
+      added += *inserted;
     }
     counts_.observations += added;
     counts_.duplicate_observations += static_cast<int64_t>(group.size()) - added;
