@@ -525,8 +525,10 @@ void EventReader::Read(json::element event, const std::string& jp) {
   }
   if (attrs) {
     size_t i = 0;
+    std::string ajp;
+    Defaults ad;  // both reused from attribute to attribute (events hold up to millions)
     for (json::element attr : *attrs) {
-      std::string ajp = jp + ".Attribute[" + std::to_string(i++) + "]";
+      ajp.assign(jp).append(".Attribute[").append(std::to_string(i++)).append("]");
       if (json::Bool(attr, "deleted") == true) continue;
       auto type = json::Str(attr, "type");
       auto value = json::Str(attr, "value");
@@ -544,7 +546,6 @@ void EventReader::Read(json::element event, const std::string& jp) {
         Reject(ajp, "a port alone is not an indicator", *value);
         continue;
       }
-      Defaults ad;
       if (!AttributeDefaults(attr, ajp, ed, &ad)) continue;
       for (const auto& ind : m->indicators) Emit(ind, *value, attr, ad, ajp, m->note);
       if (m->resolves) Relate(m->resolves->first, m->resolves->second, ad, ajp);
