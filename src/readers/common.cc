@@ -376,8 +376,39 @@ bool Compatible(IndicatorType declared, IndicatorType got) {
 
 }  // namespace
 
-Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorType> declared,
-                                 const ClassifyOptions& options) {
+std::optional<Result<Indicator>> ParseDeclaredHashDirectly(std::string_view text,
+                                                           IndicatorType declared,
+                                                           const ClassifyOptions& options) {
+  size_t digits = 0;
+  switch (declared) {
+    case IndicatorType::kMd5:
+      digits = 32;
+      break;
+    case IndicatorType::kSha1:
+      digits = 40;
+      break;
+    case IndicatorType::kSha256:
+      digits = 64;
+      break;
+    case IndicatorType::kSha512:
+      digits = 128;
+      break;
+    default:
+      return std::nullopt;
+  }
+  // In a Telegram context a hex word starting with a letter classifies as a handle.
+  if (options.telegram_context || text.size() != digits) return std::nullopt;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return std::nullopt;
+    }
+  }
+  return ParseIndicatorAs(declared, text);
+}
+
+Result<Indicator> ParseFeedValueByClassifying(std::string_view text,
+                                              std::optional<IndicatorType> declared,
+                                              const ClassifyOptions& options) {
   Result<Indicator> classified = ClassifyIndicator(text, options);
   if (!declared) return classified;
   if (classified.ok() && Compatible(*declared, classified->type)) return classified;
@@ -396,6 +427,15 @@ Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorT
                            std::string(IndicatorTypeName(classified->type)));
   }
   return typed.status();
+}
+
+Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorType> declared,
+                                 const ClassifyOptions& options) {
+  if (declared) {
+    if (auto direct = ParseDeclaredHashDirectly(text, *declared, options))
+      return std::move(*direct);
+  }
+  return ParseFeedValueByClassifying(text, declared, options);
 }
 
 bool IsFileHash(IndicatorType type) {

@@ -99,6 +99,19 @@ std::optional<IndicatorType> TypeFromFeedName(std::string_view name);
 Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorType> declared,
                                  const ClassifyOptions& options = {});
 
+// ParseFeedValue's shortcut for a declared MD5, SHA-1, SHA-256 or SHA-512 whose text is exactly
+// that many hex digits: ClassifyIndicator's cascade reaches the same hash for such text (hex
+// digits alone hold no refang marker, space, IP, e-mail, ASN or URL shape), so it parses the
+// hash directly; nullopt for any other text or type, which goes through the cascade.
+std::optional<Result<Indicator>> ParseDeclaredHashDirectly(std::string_view text,
+                                                           IndicatorType declared,
+                                                           const ClassifyOptions& options);
+// ParseFeedValue without that shortcut: the full classification cascade. For tests that prove
+// the shortcut changes nothing.
+Result<Indicator> ParseFeedValueByClassifying(std::string_view text,
+                                              std::optional<IndicatorType> declared,
+                                              const ClassifyOptions& options = {});
+
 // GuessRole remembering its last few answers: feeds repeat a handful of descriptions ("C2
 // server", "Phishing domain") row after row. One per reader; not thread-safe.
 class RoleGuesser {
