@@ -319,7 +319,9 @@ class Store {
 };
 
 struct StoreOptions {
-  bool read_only = false;  // open without creating or migrating (errors if older schema)
+  // Open without creating and without writing. A store of an older schema is first migrated
+  // through a short write connection when the file is writable; otherwise it is an error.
+  bool read_only = false;
 };
 
 // Opens (creating and migrating when needed) the SQLite store at `path`. Errors name the path.

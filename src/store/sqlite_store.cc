@@ -1,5 +1,7 @@
 // The embedded SQLite backend of Store. One connection, WAL journal, prepared statements, one
 // transaction per ingest batch. Schema: store/schema.cc and docs/store.md.
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -333,6 +335,20 @@ Status SqliteStore::Open(const std::string& path) {
     COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous = NORMAL"));
   }
   COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY"));
+  if (read_only_) {
+    // A store of an older schema, opened by a reading command: migrate it once through a short
+    // write connection when the file may be written, so that `stats` or `lookup` after an
+    // upgrade work without an ingest first. A store we may not write still gets the error.
+    auto version = db_.QueryInt("PRAGMA user_version");
+    if (version.ok() && *version > 0 && *version < store::LatestSchemaVersion() &&
+        access(path.c_str(), W_OK) == 0) {
+      SqliteStore writer(false);
+      if (Status s = writer.Open(path); !s.ok()) {
+        return s.WithContext("migrating " + path + " to schema version " +
+                             std::to_string(store::LatestSchemaVersion()) + " before reading it");
+      }
+    }
+  }
   return store::MigrateSchema(db_, read_only_);
 }
 

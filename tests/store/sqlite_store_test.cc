@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -370,6 +371,32 @@ TEST(SqliteStore, MigratesAVersion1StoreWithItsObservations) {
   EXPECT_EQ(added.rows[0].id, 4);
   EXPECT_EQ(QueryRows(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'observations_v1'"),
             std::vector<std::string>{"0"});
+}
+
+// A reading command (read-only open) on a version 1 store migrates it first when it may write
+// the file, and refuses with a clear message when it may not.
+TEST(SqliteStore, ReadOnlyOpenMigratesAnOlderStoreItMayWrite) {
+  TempDir dir;
+  const std::string path = dir.Path("v1-read.db");
+  ExecSql(path, std::string(store::Migrations()[0].sql) + "PRAGMA user_version = 1;" +
+                    "INSERT INTO sources(id, name) VALUES(1, 'feed-a');");
+  std::filesystem::permissions(path, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::remove);
+  if (access(path.c_str(), W_OK) != 0) {  // root may write anything: skip this half then
+    auto refused = OpenSqliteStore(path, {.read_only = true});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.status().message().find("schema version 1"), std::string::npos)
+        << refused.status().message();
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  auto opened = OpenSqliteStore(path, {.read_only = true});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto stats = (*opened)->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->schema_version, store::LatestSchemaVersion());
+  EXPECT_EQ(QueryRows(path, "PRAGMA user_version"),
+            std::vector<std::string>{std::to_string(store::LatestSchemaVersion())});
 }
 
 // The integer codes of roles and TLP levels are the rows of the `roles` and `tlps` tables, which
