@@ -33,7 +33,10 @@ std::optional<element> Field(element e, std::string_view key) {
 }
 
 std::optional<std::string_view> Str(element e, std::string_view key) {
-  auto f = Field(e, key);
+  return AsStr(Field(e, key));
+}
+
+std::optional<std::string_view> AsStr(std::optional<element> f) {
   if (!f || !f->is_string()) return std::nullopt;
   return std::string_view(f->get_string().value_unsafe());
 }
@@ -44,8 +47,9 @@ std::optional<std::string_view> NonEmptyStr(element e, std::string_view key) {
   return s;
 }
 
-std::optional<int64_t> Int(element e, std::string_view key) {
-  auto f = Field(e, key);
+std::optional<int64_t> Int(element e, std::string_view key) { return AsInt(Field(e, key)); }
+
+std::optional<int64_t> AsInt(std::optional<element> f) {
   if (!f) return std::nullopt;
   if (f->is_int64()) return f->get_int64().value_unsafe();
   if (f->is_uint64()) {
@@ -62,8 +66,9 @@ std::optional<int64_t> Int(element e, std::string_view key) {
   return std::nullopt;
 }
 
-std::optional<bool> Bool(element e, std::string_view key) {
-  auto f = Field(e, key);
+std::optional<bool> Bool(element e, std::string_view key) { return AsBool(Field(e, key)); }
+
+std::optional<bool> AsBool(std::optional<element> f) {
   if (!f) return std::nullopt;
   if (f->is_bool()) return f->get_bool().value_unsafe();
   if (f->is_int64()) return f->get_int64().value_unsafe() != 0;
@@ -75,8 +80,9 @@ std::optional<bool> Bool(element e, std::string_view key) {
   return std::nullopt;
 }
 
-std::optional<array> Arr(element e, std::string_view key) {
-  auto f = Field(e, key);
+std::optional<array> Arr(element e, std::string_view key) { return AsArr(Field(e, key)); }
+
+std::optional<array> AsArr(std::optional<element> f) {
   if (!f || !f->is_array()) return std::nullopt;
   return f->get_array().value_unsafe();
 }
@@ -88,7 +94,10 @@ std::optional<object> Obj(element e, std::string_view key) {
 }
 
 Result<std::optional<Timestamp>> Time(element e, std::string_view key) {
-  auto f = Field(e, key);
+  return AsTime(Field(e, key), key);
+}
+
+Result<std::optional<Timestamp>> AsTime(std::optional<element> f, std::string_view key) {
   if (!f || f->is_null()) return std::optional<Timestamp>();
   if (f->is_string()) {
     std::string_view s = Trim(f->get_string().value_unsafe());
@@ -97,7 +106,7 @@ Result<std::optional<Timestamp>> Time(element e, std::string_view key) {
     return std::optional<Timestamp>(t);
   }
   if (f->is_int64() || f->is_uint64()) {
-    auto v = Int(e, key);
+    auto v = AsInt(f);
     if (!v) return InvalidArgument(std::string(key) + ": number out of range");
     COTENANT_ASSIGN_OR_RETURN(Timestamp t, Timestamp::Parse(std::to_string(*v)));
     return std::optional<Timestamp>(t);

@@ -43,6 +43,15 @@ std::optional<object> Obj(element e, std::string_view key);
 // empty gives nullopt with an OK status; a present but unreadable value gives the error.
 Result<std::optional<Timestamp>> Time(element e, std::string_view key);
 
+// The same conversions of a field already found (Field's result, nullopt when absent), for a
+// reader that finds several fields in one pass over an object's keys. `key` names the field in
+// AsTime's errors.
+std::optional<std::string_view> AsStr(std::optional<element> field);
+std::optional<int64_t> AsInt(std::optional<element> field);
+std::optional<bool> AsBool(std::optional<element> field);
+std::optional<array> AsArr(std::optional<element> field);
+Result<std::optional<Timestamp>> AsTime(std::optional<element> field, std::string_view key);
+
 // Text of a scalar element (strings as is, numbers formatted), for error messages.
 std::string Preview(element e, size_t max_bytes = 200);
 

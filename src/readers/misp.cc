@@ -17,6 +17,7 @@
 // (ip-port, domain-ip), a domain and an IP of one object give a "resolves-to" relationship;
 // non-indicator attributes (filename, text, size...) describe the object. Top-level attributes
 // whose type is not an indicator (regkey, mutex, text...) are rejected with that reason.
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -58,12 +59,13 @@ void AddUnique(std::vector<std::string>& list, std::string_view value) {
 // threat-actor galaxy come first; the ATT&CK intrusion-set cluster ("Lazarus Group - G0032")
 // and others count only when there is none, because events usually tag the same group in both
 // and one value would otherwise become two observations of one group.
-void ReadLabels(json::element e, std::vector<std::string>* actors, std::optional<Tlp>* tlp) {
+void ReadLabels(std::optional<json::element> tag_field, std::optional<json::element> galaxy_field,
+                std::vector<std::string>* actors, std::optional<Tlp>* tlp) {
   std::vector<std::string> threat_actor, other;
   auto add = [&](std::string_view galaxy, std::string_view value) {
     AddUnique(galaxy == "threat-actor" ? threat_actor : other, value);
   };
-  if (auto tags = json::Arr(e, "Tag")) {
+  if (auto tags = json::AsArr(tag_field)) {
     for (json::element tag : *tags) {
       auto name = json::Str(tag, "name");
       if (!name) continue;
@@ -86,7 +88,7 @@ void ReadLabels(json::element e, std::vector<std::string>* actors, std::optional
       add(galaxy, value);
     }
   }
-  if (auto galaxies = json::Arr(e, "Galaxy")) {
+  if (auto galaxies = json::AsArr(galaxy_field)) {
     for (json::element g : *galaxies) {
       auto type = json::Str(g, "type");
       if (!type || !IsActorGalaxy(*type)) continue;
@@ -99,6 +101,56 @@ void ReadLabels(json::element e, std::vector<std::string>* actors, std::optional
   }
   for (const auto& a : threat_actor.empty() ? other : threat_actor) AddUnique(*actors, a);
 }
+
+// The fields of an attribute (or object) the reader uses, found in one pass over its keys: an
+// attribute has a dozen keys and most of the eleven asked for are absent, and a lookup by name
+// walks all keys each time. As json::Field, the first of repeated keys counts; all are absent
+// when `e` is not an object.
+struct AttributeFields {
+  std::optional<json::element> type, value, deleted, comment, to_ids, category, object_relation,
+      first_seen, last_seen, tag, galaxy;
+
+  explicit AttributeFields(json::element e) {
+    if (!e.is_object()) return;
+    json::object fields = e.get_object().value_unsafe();
+    for (auto field : fields) {
+      std::optional<json::element>* slot = Slot(field.key);
+      if (slot != nullptr && !*slot) *slot = field.value;
+    }
+  }
+
+ private:
+  // `key` against the names by length, then with fixed-size compares the compiler inlines.
+  std::optional<json::element>* Slot(std::string_view key) {
+    switch (key.size()) {
+      case 3:
+        return Is(key, "Tag") ? &tag : nullptr;
+      case 4:
+        return Is(key, "type") ? &type : nullptr;
+      case 5:
+        return Is(key, "value") ? &value : nullptr;
+      case 6:
+        return Is(key, "to_ids") ? &to_ids : Is(key, "Galaxy") ? &galaxy : nullptr;
+      case 7:
+        return Is(key, "deleted") ? &deleted : Is(key, "comment") ? &comment : nullptr;
+      case 8:
+        return Is(key, "category") ? &category : nullptr;
+      case 9:
+        return Is(key, "last_seen") ? &last_seen : nullptr;
+      case 10:
+        return Is(key, "first_seen") ? &first_seen : nullptr;
+      case 15:
+        return Is(key, "object_relation") ? &object_relation : nullptr;
+      default:
+        return nullptr;
+    }
+  }
+  // `key` has the name's length.
+  template <size_t N>
+  static bool Is(std::string_view key, const char (&name)[N]) {
+    return std::memcmp(key.data(), name, N - 1) == 0;
+  }
+};
 
 // What one attribute says.
 struct Mapped {
@@ -247,9 +299,9 @@ class EventReader {
   };
 
   // Reads an attribute's labels and times over `base`; false after reporting a rejection.
-  bool AttributeDefaults(json::element attr, const std::string& jp, const Defaults& base,
-                         Defaults* out);
-  void Emit(const Indicator& indicator, std::string_view original, json::element attr,
+  bool AttributeDefaults(json::element attr, const AttributeFields& f, const std::string& jp,
+                         const Defaults& base, Defaults* out);
+  void Emit(const Indicator& indicator, std::string_view original, const AttributeFields& f,
             const Defaults& d, const std::string& jp, std::string_view note);
   void Relate(const Indicator& from, const Indicator& to, const Defaults& d, const std::string& jp);
   void ReadObject(json::element object, const std::string& jp, const Defaults& event_defaults);
@@ -266,19 +318,19 @@ class EventReader {
   RoleGuesser guess_from_comment_, guess_from_description_;
 };
 
-bool EventReader::AttributeDefaults(json::element attr, const std::string& jp, const Defaults& base,
-                                    Defaults* out) {
+bool EventReader::AttributeDefaults(json::element attr, const AttributeFields& f,
+                                    const std::string& jp, const Defaults& base, Defaults* out) {
   *out = base;
   std::vector<std::string> actors;
   std::optional<Tlp> tlp;
-  ReadLabels(attr, &actors, &tlp);
+  ReadLabels(f.tag, f.galaxy, &actors, &tlp);
   if (!actors.empty() && options_.actor.empty()) out->actors = std::move(actors);
   if (tlp) out->tlp = *tlp;
-  auto first = json::Time(attr, "first_seen");
-  auto last = json::Time(attr, "last_seen");
+  auto first = json::AsTime(f.first_seen, "first_seen");
+  auto last = json::AsTime(f.last_seen, "last_seen");
   if (!first.ok() || !last.ok()) {
     Reject(jp, (!first.ok() ? first.status() : last.status()).message(),
-           json::Preview(*json::Field(attr, !first.ok() ? "first_seen" : "last_seen")));
+           json::Preview(!first.ok() ? *f.first_seen : *f.last_seen));
     return false;
   }
   if (*first || *last) {
@@ -292,9 +344,10 @@ bool EventReader::AttributeDefaults(json::element attr, const std::string& jp, c
   return true;
 }
 
-void EventReader::Emit(const Indicator& indicator, std::string_view original, json::element attr,
-                       const Defaults& d, const std::string& jp, std::string_view note) {
-  std::string comment(Trim(json::Str(attr, "comment").value_or("")));
+void EventReader::Emit(const Indicator& indicator, std::string_view original,
+                       const AttributeFields& f, const Defaults& d, const std::string& jp,
+                       std::string_view note) {
+  std::string comment(Trim(json::AsStr(f.comment).value_or("")));
   std::string description = d.description;
   auto append = [&](std::string_view s) {
     if (s.empty()) return;
@@ -303,10 +356,10 @@ void EventReader::Emit(const Indicator& indicator, std::string_view original, js
   };
   append(note);
   append(comment);
-  if (json::Bool(attr, "to_ids") == false) append("context, not for detection (to_ids false)");
+  if (json::AsBool(f.to_ids) == false) append("context, not for detection (to_ids false)");
   Role stated = guess_from_comment_(comment);
   if (stated == Role::kUnknown) stated = guess_from_description_(d.description);
-  if (stated == Role::kUnknown && json::Str(attr, "category").value_or("") == "Payload delivery" &&
+  if (stated == Role::kUnknown && json::AsStr(f.category).value_or("") == "Payload delivery" &&
       (indicator.type == IndicatorType::kUrl || indicator.type == IndicatorType::kDomain)) {
     stated = Role::kPayloadHost;
   }
@@ -356,7 +409,7 @@ void EventReader::Relate(const Indicator& from, const Indicator& to, const Defau
 void EventReader::ReadObject(json::element object, const std::string& jp,
                              const Defaults& event_defaults) {
   Defaults od;
-  if (!AttributeDefaults(object, jp, event_defaults, &od)) return;
+  if (!AttributeDefaults(object, AttributeFields(object), jp, event_defaults, &od)) return;
   std::string name(json::Str(object, "name").value_or("object"));
   std::string object_comment(Trim(json::Str(object, "comment").value_or("")));
   auto attrs = json::Arr(object, "Attribute");
@@ -370,7 +423,7 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
   struct Item {
     Indicator indicator;
     std::string original;
-    json::element attr;
+    AttributeFields fields;
     std::string jp;
     Defaults d;
     std::string relation;
@@ -381,14 +434,15 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
   size_t i = 0;
   for (json::element attr : *attrs) {
     std::string ajp = jp + ".Attribute[" + std::to_string(i++) + "]";
-    if (json::Bool(attr, "deleted") == true) continue;
-    auto type = json::Str(attr, "type");
-    auto value = json::Str(attr, "value");
+    AttributeFields f(attr);
+    if (json::AsBool(f.deleted) == true) continue;
+    auto type = json::AsStr(f.type);
+    auto value = json::AsStr(f.value);
     if (!type || !value) {
       Reject(ajp, "attribute without type or value", json::Preview(attr));
       continue;
     }
-    std::string relation(json::Str(attr, "object_relation").value_or(""));
+    std::string relation(json::AsStr(f.object_relation).value_or(""));
     Result<Mapped> m = MapAttribute(*type, *value);
     if (!m.ok()) {
       if (m.status().code() == StatusCode::kUnsupported) {
@@ -415,10 +469,10 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
       continue;
     }
     Defaults ad;
-    if (!AttributeDefaults(attr, ajp, od, &ad)) continue;
+    if (!AttributeDefaults(attr, f, ajp, od, &ad)) continue;
     if (!m->note.empty()) ad.description = m->note;
     for (auto& ind : m->indicators) {
-      items.push_back(Item{std::move(ind), std::string(*value), attr, ajp, ad, relation});
+      items.push_back(Item{std::move(ind), std::string(*value), f, ajp, ad, relation});
     }
     if (m->resolves) Relate(m->resolves->first, m->resolves->second, ad, ajp);
   }
@@ -452,7 +506,7 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
     } else {
       d.description = object_note + "; " + d.description;
     }
-    Emit(it.indicator, it.original, it.attr, d, it.jp, "");
+    Emit(it.indicator, it.original, it.fields, d, it.jp, "");
   }
   // Domains and IPs of one object resolved to each other (domain-ip, ip-port with a domain).
   for (const auto& a : items) {
@@ -499,7 +553,7 @@ void EventReader::Read(json::element event, const std::string& jp) {
   if (auto uuid = json::NonEmptyStr(event, "uuid")) ctx_.basis = "misp-event:" + std::string(*uuid);
   Defaults ed;
   std::optional<Tlp> tlp;
-  ReadLabels(event, &ed.actors, &tlp);
+  ReadLabels(json::Field(event, "Tag"), json::Field(event, "Galaxy"), &ed.actors, &tlp);
   if (!options_.actor.empty()) ed.actors = {options_.actor};
   ed.tlp = tlp ? *tlp : options_.tlp;
   auto date = json::Time(event, "date");
@@ -529,9 +583,10 @@ void EventReader::Read(json::element event, const std::string& jp) {
     Defaults ad;  // both reused from attribute to attribute (events hold up to millions)
     for (json::element attr : *attrs) {
       ajp.assign(jp).append(".Attribute[").append(std::to_string(i++)).append("]");
-      if (json::Bool(attr, "deleted") == true) continue;
-      auto type = json::Str(attr, "type");
-      auto value = json::Str(attr, "value");
+      AttributeFields f(attr);
+      if (json::AsBool(f.deleted) == true) continue;
+      auto type = json::AsStr(f.type);
+      auto value = json::AsStr(f.value);
       if (!type || !value) {
         Reject(ajp, "attribute without type or value", json::Preview(attr));
         continue;
@@ -546,8 +601,8 @@ void EventReader::Read(json::element event, const std::string& jp) {
         Reject(ajp, "a port alone is not an indicator", *value);
         continue;
       }
-      if (!AttributeDefaults(attr, ajp, ed, &ad)) continue;
-      for (const auto& ind : m->indicators) Emit(ind, *value, attr, ad, ajp, m->note);
+      if (!AttributeDefaults(attr, f, ajp, ed, &ad)) continue;
+      for (const auto& ind : m->indicators) Emit(ind, *value, f, ad, ajp, m->note);
       if (m->resolves) Relate(m->resolves->first, m->resolves->second, ad, ajp);
     }
   }
