@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libsimdjson-dev libsqlite3-dev sqlite3 libpsl-dev publicsuffix libidn2-dev
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libboost1.81-dev libmaxminddb-dev zlib1g-dev libzstd-dev libssl-dev
+  libboost1.81-dev libmaxminddb-dev zlib1g-dev libzstd-dev libssl-dev libre2-dev
 )
 # Node.js and npm install the report's JavaScript libraries (package.json) at build time. A
 # machine that has them from elsewhere (e.g. NodeSource, whose nodejs bundles npm) keeps them.

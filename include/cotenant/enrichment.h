@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,6 +21,10 @@
 #include "cotenant/indicator.h"
 #include "cotenant/ip.h"
 #include "cotenant/status.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
 
 namespace cotenant {
 
@@ -112,7 +115,7 @@ class Warninglists {
   std::vector<Pattern> substrings_;
   struct Regex {
     std::string text;
-    std::shared_ptr<std::regex> re;
+    std::shared_ptr<const re2::RE2> re;  // linear-time matching (RE2)
     uint32_t list;
   };
   std::vector<Regex> regexes_;

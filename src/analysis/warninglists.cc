@@ -1,4 +1,5 @@
 // Warninglists: MISP warninglist loading and matching (see enrichment.h).
+#include <re2/re2.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -64,23 +65,27 @@ std::string PrefixKey(const IpAddress& network, int length) {
   return key;
 }
 
-// "/regex/flags" as PHP writes MISP regexes, or a bare pattern.
-Result<std::regex> CompileRegex(std::string_view text) {
+// "/regex/flags" as PHP writes MISP regexes, or a bare pattern. RE2 runs in time linear in the
+// text whatever the pattern, so a hostile or careless list (`(a+)+$`) cannot stall an analysis;
+// the price is that back-references and look-around are refused (reported as warnings).
+Result<std::shared_ptr<const re2::RE2>> CompileRegex(std::string_view text) {
   std::string pattern(text);
-  auto flags = std::regex::ECMAScript | std::regex::optimize;
+  re2::RE2::Options options;
+  options.set_log_errors(false);
   if (pattern.size() >= 2 && pattern.front() == '/') {
     size_t end = pattern.rfind('/');
     if (end > 0) {
       std::string mods = pattern.substr(end + 1);
       pattern = pattern.substr(1, end - 1);
-      if (mods.find('i') != std::string::npos) flags |= std::regex::icase;
+      if (mods.find('i') != std::string::npos) options.set_case_sensitive(false);
     }
   }
-  try {
-    return std::regex(pattern, flags);
-  } catch (const std::regex_error& e) {
-    return InvalidArgument("invalid regex `" + std::string(text) + "`: " + e.what());
+  auto re = std::make_shared<const re2::RE2>(pattern, options);
+  if (!re->ok()) {
+    return InvalidArgument("invalid or unsupported regex `" + std::string(text) +
+                           "`: " + re->error());
   }
+  return re;
 }
 
 }  // namespace
@@ -149,7 +154,7 @@ void Warninglists::AddEntry(uint32_t list, const ListInfo& info, const std::stri
     case ListMatch::kRegex: {
       auto re = CompileRegex(entry);
       if (!re.ok()) return warn(re.status().message());
-      regexes_.push_back({entry, std::make_shared<std::regex>(std::move(*re)), list});
+      regexes_.push_back({entry, std::move(*re), list});
       return;
     }
   }
@@ -303,7 +308,7 @@ std::vector<ListHit> Warninglists::MatchText(std::string_view text) const {
     }
   }
   for (const Regex& r : regexes_) {
-    if (std::regex_search(std::string(text), *r.re)) {
+    if (re2::RE2::PartialMatch(text, *r.re)) {
       hits.push_back({r.list, r.text, "matches " + r.text});
     }
   }

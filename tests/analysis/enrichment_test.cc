@@ -83,6 +83,25 @@ TEST(Warninglists, StringSubstringRegex) {
   EXPECT_EQ(w.MatchText("xns1.park").size(), 0u);
 }
 
+// A regex list written carelessly or with intent, `(a+)+$` on a long run of a's followed by one
+// other character, takes exponential time in a backtracking engine (std::regex took minutes on
+// a fuzzer's input). Matching is linear, so this returns at once; look-around, which a linear
+// engine cannot run, is refused with a warning naming the entry.
+TEST(Warninglists, CatastrophicRegexesAreLinearAndLookAroundIsRefused) {
+  Warninglists w;
+  ASSERT_TRUE(w.LoadMispList(R"({"name": "r", "type": "regex",
+                                 "list": ["(a+)+$", "^(x|x)*y", "(?=ahead)a", "a\\1"]})",
+                             "careless.json")
+                  .ok());
+  EXPECT_EQ(w.MatchText(std::string(5000, 'a') + "!").size(), 0u);
+  EXPECT_EQ(w.MatchText(std::string(5000, 'x')).size(), 0u);
+  EXPECT_EQ(w.MatchText("caaaa").size(), 1u);
+  EXPECT_EQ(w.MatchText("xxy").size(), 1u);
+  ASSERT_EQ(w.warnings().size(), 2u);
+  EXPECT_NE(w.warnings()[0].find("(?=ahead)a"), std::string::npos) << w.warnings()[0];
+  EXPECT_NE(w.warnings()[0].find("careless.json"), std::string::npos) << w.warnings()[0];
+}
+
 TEST(Warninglists, KindsFromNames) {
   Warninglists w;
   ASSERT_TRUE(
