@@ -158,10 +158,10 @@ std::string WriteFeed(const std::string& dir, int64_t n, bool csv) {
   return path;
 }
 
-void IngestFile(benchmark::State& state, bool csv) {
-  const int64_t n = state.range(0);
-  std::string dir = TempDir();
-  std::string feed = WriteFeed(dir, n, csv);
+// Times `cotenant ingest` of `input` into a fresh store per iteration (opening the store and
+// deleting it afterwards are not timed); reports observations stored per second.
+void TimeIngest(benchmark::State& state, const std::string& dir, const std::string& input,
+                const IngestOptions& options) {
   int run = 0;
   int64_t stored = 0;
   for (auto _ : state) {
@@ -172,12 +172,8 @@ void IngestFile(benchmark::State& state, bool csv) {
       state.SkipWithError(store.status().ToString().c_str());
       break;
     }
-    IngestOptions options;
-    options.read.format = csv ? Format::kCsv : Format::kPlain;
-    options.read.actor = "Synthetic Group";
-    options.read.source = "synthetic";
     state.ResumeTiming();
-    auto summary = IngestPaths(**store, {feed}, options, ReadPath);
+    auto summary = IngestPaths(**store, {input}, options, ReadPath);
     if (!summary.ok() || summary->failed_inputs > 0) {
       state.SkipWithError(summary.ok() ? summary->inputs[0].error.ToString().c_str()
                                        : summary.status().ToString().c_str());
@@ -194,6 +190,16 @@ void IngestFile(benchmark::State& state, bool csv) {
   state.SetItemsProcessed(state.iterations() * stored);
   state.counters["stored"] = static_cast<double>(stored);
   fs::remove_all(dir);
+}
+
+void IngestFile(benchmark::State& state, bool csv) {
+  std::string dir = TempDir();
+  std::string feed = WriteFeed(dir, state.range(0), csv);
+  IngestOptions options;
+  options.read.format = csv ? Format::kCsv : Format::kPlain;
+  options.read.actor = "Synthetic Group";
+  options.read.source = "synthetic";
+  TimeIngest(state, dir, feed, options);
 }
 
 void BM_IngestPlain(benchmark::State& state) { IngestFile(state, false); }
@@ -223,40 +229,12 @@ std::string WriteStixBundle(const std::string& dir, int64_t n) {
 }
 
 void BM_IngestStix(benchmark::State& state) {
-  const int64_t n = state.range(0);
   std::string dir = TempDir();
-  std::string bundle = WriteStixBundle(dir, n);
-  int run = 0;
-  int64_t stored = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    std::string path = dir + "/store-" + std::to_string(run++) + ".db";
-    auto store = OpenSqliteStore(path);
-    if (!store.ok()) {
-      state.SkipWithError(store.status().ToString().c_str());
-      break;
-    }
-    IngestOptions options;
-    options.read.format = Format::kStix;
-    options.read.source = "synthetic-stix";
-    state.ResumeTiming();
-    auto summary = IngestPaths(**store, {bundle}, options, ReadPath);
-    if (!summary.ok() || summary->failed_inputs > 0) {
-      state.SkipWithError(summary.ok() ? summary->inputs[0].error.ToString().c_str()
-                                       : summary.status().ToString().c_str());
-      break;
-    }
-    stored = summary->totals.observations;
-    state.PauseTiming();
-    store->reset();
-    fs::remove(path);
-    fs::remove(path + "-wal");
-    fs::remove(path + "-shm");
-    state.ResumeTiming();
-  }
-  state.SetItemsProcessed(state.iterations() * stored);
-  state.counters["stored"] = static_cast<double>(stored);
-  fs::remove_all(dir);
+  std::string bundle = WriteStixBundle(dir, state.range(0));
+  IngestOptions options;
+  options.read.format = Format::kStix;
+  options.read.source = "synthetic-stix";
+  TimeIngest(state, dir, bundle, options);
 }
 BENCHMARK(BM_IngestStix)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
@@ -348,39 +326,11 @@ std::string WriteMispEvent(const std::string& dir, int64_t n) {
 }
 
 void BM_IngestMisp(benchmark::State& state) {
-  const int64_t n = state.range(0);
   std::string dir = TempDir();
-  std::string event = WriteMispEvent(dir, n);
-  int run = 0;
-  int64_t stored = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    std::string path = dir + "/store-" + std::to_string(run++) + ".db";
-    auto store = OpenSqliteStore(path);
-    if (!store.ok()) {
-      state.SkipWithError(store.status().ToString().c_str());
-      break;
-    }
-    IngestOptions options;
-    options.read.format = Format::kMisp;
-    state.ResumeTiming();
-    auto summary = IngestPaths(**store, {event}, options, ReadPath);
-    if (!summary.ok() || summary->failed_inputs > 0) {
-      state.SkipWithError(summary.ok() ? summary->inputs[0].error.ToString().c_str()
-                                       : summary.status().ToString().c_str());
-      break;
-    }
-    stored = summary->totals.observations;
-    state.PauseTiming();
-    store->reset();
-    fs::remove(path);
-    fs::remove(path + "-wal");
-    fs::remove(path + "-shm");
-    state.ResumeTiming();
-  }
-  state.SetItemsProcessed(state.iterations() * stored);
-  state.counters["stored"] = static_cast<double>(stored);
-  fs::remove_all(dir);
+  std::string event = WriteMispEvent(dir, state.range(0));
+  IngestOptions options;
+  options.read.format = Format::kMisp;
+  TimeIngest(state, dir, event, options);
 }
 BENCHMARK(BM_IngestMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 

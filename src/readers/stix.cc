@@ -216,7 +216,9 @@ std::optional<std::string_view> Str(const StixObject& o, std::string_view key) {
   return Str(o.object, key);
 }
 
-bool Has(const StixObject& o, std::string_view key) { return MayHave(o, key) && Has(o.object, key); }
+bool Has(const StixObject& o, std::string_view key) {
+  return MayHave(o, key) && Has(o.object, key);
+}
 
 std::optional<dom::array> Arr(const StixObject& o, std::string_view key) {
   if (!MayHave(o, key)) return std::nullopt;
