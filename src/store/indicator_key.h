@@ -21,15 +21,21 @@ inline uint64_t Fnv1a(uint64_t h, std::string_view s) {
   return h;
 }
 
+// splitmix64's finalizer: spreads every input bit over the whole word. Shared by the store's
+// stable hashes (indicator ids here, observation key hashes in observation_key.h).
+inline uint64_t SplitMix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
 inline uint64_t IndicatorKey(IndicatorType type, std::string_view value) {
   uint64_t h = Fnv1a(0xcbf29ce484222325ULL, IndicatorTypeName(type));
   h = Fnv1a(h, std::string_view("\0", 1));
-  h = Fnv1a(h, value);
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
+  h = SplitMix64(Fnv1a(h, value));
   h &= (uint64_t{1} << 62) - 1;
   return h == 0 ? 1 : h;
 }

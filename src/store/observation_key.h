@@ -12,6 +12,8 @@
 
 #include <cstdint>
 
+#include "store/indicator_key.h"  // SplitMix64
+
 namespace cotenant::store {
 
 struct ObservationKeyFields {
@@ -27,15 +29,6 @@ struct ObservationKeyFields {
 
   bool operator==(const ObservationKeyFields&) const = default;
 };
-
-inline uint64_t SplitMix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
 
 constexpr int64_t kObservationKeyMask = INT64_MAX;  // 63 bits: stored as a non-negative INTEGER
 
