@@ -305,63 +305,138 @@ const char* NextSpecial(const char* p, const char* end) {
 #endif
 }
 
+// Bit i of each mask is set when byte p[i] is a quote, a backslash, or a bracket or comma.
+struct BlockMasks {
+  uint64_t quote = 0;
+  uint64_t backslash = 0;
+  uint64_t structural = 0;
+};
+
+#if defined(__SSE2__)
+BlockMasks Classify64(const char* p) {
+  BlockMasks m;
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i lower = _mm_set1_epi8(0x20);
+  const __m128i open = _mm_set1_epi8('{');
+  const __m128i close = _mm_set1_epi8('}');
+  for (int k = 0; k < 4; ++k) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    __m128i folded = _mm_or_si128(v, lower);
+    auto bits = [&](__m128i hit) {
+      return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hit))) << (16 * k);
+    };
+    m.quote |= bits(_mm_cmpeq_epi8(v, quote));
+    m.backslash |= bits(_mm_cmpeq_epi8(v, backslash));
+    m.structural |=
+        bits(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_or_si128(_mm_cmpeq_epi8(folded, open),
+                                                                 _mm_cmpeq_epi8(folded, close))));
+  }
+  return m;
+}
+#endif
+
+// Bit i = XOR of bits 0..i: with quote bits in, the bits from an opening quote up to (not
+// including) its closing quote.
+uint64_t PrefixXor(uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
 Status Scanner::ScanElement() {
   const char* p = data_.data() + pos_;
-  const char* end = data_.data() + len_;
-  if (element_escape_) {
-    element_escape_ = false;
-    ++p;
-  }
-  while (true) {
-    p = NextSpecial(p, end);
-    if (p >= end) break;
-    const char c = *p;
-    if (element_in_string_) {
-      if (c == '"') {
-        element_in_string_ = false;
-      } else if (c == '\\') {
-        if (p + 1 >= end) {
-          element_escape_ = true;
-          p = end;
-          break;
+  const char* const end = data_.data() + len_;
+  auto stop_at = [&](const char* at) {
+    element_at_end_ = true;
+    element_in_string_ = false;
+    pos_ = static_cast<size_t>(at - data_.data());
+    return Status::Ok();
+  };
+  auto too_deep = [&](const char* at) {
+    pos_ = static_cast<size_t>(at - data_.data());
+    return Error(pos_, "nested deeper than " + std::to_string(options_.max_depth) + " levels");
+  };
+  while (p < end) {
+    const char* const block_end = end - p >= 64 ? p + 64 : end;
+#if defined(__SSE2__)
+    // Fast path, 64 bytes at a time (reading into the buffer's padding at the end): a block
+    // without backslashes has its strings found by the quotes alone, and only the brackets and
+    // commas outside strings are looked at.
+    if (!element_escape_) {
+      const uint64_t valid =
+          block_end - p == 64 ? ~uint64_t{0} : (uint64_t{1} << (block_end - p)) - 1;
+      BlockMasks m = Classify64(p);
+      if ((m.backslash & valid) == 0) {
+        const uint64_t in_string =
+            PrefixXor(m.quote & valid) ^ (element_in_string_ ? ~uint64_t{0} : 0);
+        uint64_t structural = m.structural & ~in_string & valid;
+        while (structural != 0) {
+          const char* at = p + __builtin_ctzll(structural);
+          structural &= structural - 1;
+          const char c = *at;
+          if (c == '{' || c == '[') {
+            if (++element_nesting_ + stack_.size() > options_.max_depth) return too_deep(at);
+          } else if (element_nesting_ == 0) {
+            return stop_at(at);  // the `,` or bracket after the element
+          } else if (c != ',') {
+            --element_nesting_;
+          }
+        }
+        element_in_string_ = (in_string >> (block_end - p - 1)) & 1;
+        p = block_end;
+        continue;
+      }
+    }
+#endif
+    // Byte by byte through the specials (a block with a backslash, or an escape carried over).
+    if (element_escape_) {
+      element_escape_ = false;
+      ++p;
+    }
+    while (true) {
+      p = NextSpecial(p, block_end);
+      if (p >= block_end) break;
+      const char c = *p;
+      if (element_in_string_) {
+        if (c == '"') {
+          element_in_string_ = false;
+        } else if (c == '\\') {
+          if (p + 1 >= block_end) {
+            element_escape_ = true;
+            p = block_end;
+            break;
+          }
+          ++p;
         }
         ++p;
+        continue;
+      }
+      switch (c) {
+        case '"':
+          element_in_string_ = true;
+          break;
+        case '{':
+        case '[':
+          if (++element_nesting_ + stack_.size() > options_.max_depth) return too_deep(p);
+          break;
+        case '}':
+        case ']':
+        case ',':
+          if (element_nesting_ == 0) return stop_at(p);
+          if (c != ',') --element_nesting_;
+          break;
+        default:
+          break;  // a backslash outside a string: the element's parser will refuse it
       }
       ++p;
-      continue;
     }
-    switch (c) {
-      case '"':
-        element_in_string_ = true;
-        break;
-      case '{':
-      case '[':
-        if (++element_nesting_ + stack_.size() > options_.max_depth) {
-          pos_ = static_cast<size_t>(p - data_.data());
-          return Error(pos_,
-                       "nested deeper than " + std::to_string(options_.max_depth) + " levels");
-        }
-        break;
-      case '}':
-      case ']':
-        if (element_nesting_ == 0) {
-          element_at_end_ = true;
-          pos_ = static_cast<size_t>(p - data_.data());
-          return Status::Ok();
-        }
-        --element_nesting_;
-        break;
-      case ',':
-        if (element_nesting_ == 0) {
-          element_at_end_ = true;
-          pos_ = static_cast<size_t>(p - data_.data());
-          return Status::Ok();
-        }
-        break;
-      default:
-        break;  // a backslash outside a string: the element's parser will refuse it
-    }
-    ++p;
+    p = block_end;
   }
   pos_ = len_;
   return Status::Ok();

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -218,6 +219,87 @@ TEST(JsonStream, DepthIsLimitedInsideElementsToo) {
   EXPECT_NE(deep.status().message().find("deep.json: not JSON at byte 14: nested deeper than 4"),
             std::string::npos)
       << deep.status().message();
+}
+
+}  // namespace
+}  // namespace cotenant::readers
+
+namespace cotenant::readers {
+namespace {
+
+// Random valid JSON: strings full of escapes, brackets and commas, nesting, white space.
+class RandomJson {
+ public:
+  explicit RandomJson(uint64_t seed) : rng_(seed) {}
+  std::string Value(int depth) {
+    switch (depth > 3 ? rng_() % 3 : rng_() % 5) {
+      case 0:
+        return String();
+      case 1:
+        return std::to_string(static_cast<int64_t>(rng_() % 2000) - 1000);
+      case 2:
+        return rng_() % 2 ? "true" : "null";
+      case 3: {
+        std::string out = "[" + Space();
+        size_t n = rng_() % 4;
+        for (size_t i = 0; i < n; ++i) out += (i ? "," : "") + Space() + Value(depth + 1) + Space();
+        return out + "]";
+      }
+      default: {
+        std::string out = "{" + Space();
+        size_t n = rng_() % 5;
+        for (size_t i = 0; i < n; ++i) {
+          out += (i ? "," : "") + Space() + String() + Space() + ":" + Space() + Value(depth + 1);
+        }
+        return out + Space() + "}";
+      }
+    }
+  }
+  std::string String() {
+    static constexpr std::string_view kPieces[] = {
+        "a", "bc", "\\\"", "\\\\", "\\n", "{", "}", "[", "]", ",", ":", "\\u00e9", " ", "xyz012"};
+    std::string out = "\"";
+    size_t n = rng_() % 40;
+    for (size_t i = 0; i < n; ++i) out += kPieces[rng_() % std::size(kPieces)];
+    return out + "\"";
+  }
+  std::string Space() { return rng_() % 4 == 0 ? std::string(rng_() % 3, ' ') + "\n" : ""; }
+  uint64_t Next() { return rng_(); }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+TEST(JsonStream, RandomDocumentsGiveSimdjsonsElements) {
+  // Long documents cross the 64-byte blocks of the fast path and the reads in every way.
+  simdjson::dom::parser whole_parser, parser;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    RandomJson gen(seed);
+    std::string json = "{\"id\":" + gen.String() + ",\"objects\":[";
+    size_t n = gen.Next() % 30;
+    for (size_t i = 0; i < n; ++i) json += (i ? "," : "") + gen.Space() + gen.Value(0);
+    json += "]," + gen.String() + ":" + gen.Value(1) + "}";
+    simdjson::dom::element whole;
+    ASSERT_EQ(whole_parser.parse(json).get(whole), simdjson::SUCCESS) << json;
+    std::vector<std::string> want;
+    for (auto el : whole["objects"].get_array()) want.push_back(simdjson::minify(el));
+    JsonStreamOptions options;
+    options.array_paths = {{"objects"}};
+    options.read_chunk_bytes = 1 + gen.Next() % 200;
+    std::vector<std::string> got;
+    auto envelope = StreamJsonText(json, "doc", options, [&](const JsonStreamElement& e) {
+      simdjson::dom::element el;
+      EXPECT_EQ(parser.parse(e.json.data(), e.json.size(), false).get(el), simdjson::SUCCESS)
+          << e.json;
+      got.push_back(simdjson::minify(el));
+      return Status::Ok();
+    });
+    ASSERT_TRUE(envelope.ok()) << envelope.status().message() << "\n" << json;
+    EXPECT_EQ(got, want) << "seed " << seed << ": " << json;
+    simdjson::dom::element env;
+    ASSERT_EQ(parser.parse(*envelope).get(env), simdjson::SUCCESS) << *envelope;
+    EXPECT_EQ(env["objects"].get_array().size(), 0u) << *envelope;
+  }
 }
 
 }  // namespace
