@@ -10,14 +10,20 @@
 //   BM_PythonJsonLoad    python3 -c 'json.load(...)' of the same STIX bundle
 //   BM_PythonJsonLoadMisp  python3 -c 'json.load(...)' of the same MISP event
 //   BM_SqliteFloor       SQLite alone writing the rows the plain-list ingest writes (the floor)
+//   BM_IngestPeakMemory  peak resident memory of `cotenant ingest` (a child process) on plain,
+//                        CSV, STIX and MISP feeds of 100 k and 1 M records (memory against size)
 //
 // Rates are per CPU second (this machine is shared; wall time is several times higher).
 //
 // Run (Release build): build/release/ingest_bench --benchmark_counters_tabular=true
 // Results are recorded in bench/RESULTS.md.
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -519,6 +525,79 @@ void BM_PythonJsonLoad(benchmark::State& state) { PythonJsonLoad(state, WriteSti
 void BM_PythonJsonLoadMisp(benchmark::State& state) { PythonJsonLoad(state, WriteMispEvent); }
 BENCHMARK(BM_PythonJsonLoad)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseManualTime();
 BENCHMARK(BM_PythonJsonLoadMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseManualTime();
+
+// Memory of an ingest against input size: `cotenant ingest` run as its own process (the CLI next
+// to this binary) on a generated feed of n records; reports its peak resident memory (ru_maxrss
+// of the child) and the input size. "Memory flat in input size" means the 1 M rows stay near
+// the 100 k rows while the input grows tenfold. Kinds: 0 plain, 1 CSV, 2 STIX, 3 MISP.
+void BM_IngestPeakMemory(benchmark::State& state) {
+  const int kind = static_cast<int>(state.range(0));
+  const int64_t n = state.range(1);
+  std::string cli = (fs::read_symlink("/proc/self/exe").parent_path() / "cotenant").string();
+  if (!fs::exists(cli)) {
+    state.SkipWithError(("build the cotenant CLI first: " + cli + " is missing").c_str());
+    return;
+  }
+  std::string dir = TempDir();
+  std::string input, format;
+  std::vector<std::string> extra;
+  switch (kind) {
+    case 0:
+    case 1:
+      input = WriteFeed(dir, n, kind == 1);
+      format = kind == 1 ? "csv" : "plain";
+      extra = {"--actor", "Synthetic Group", "--source", "synthetic"};
+      break;
+    case 2:
+      input = WriteStixBundle(dir, n);
+      format = "stix";
+      break;
+    default:
+      input = WriteMispEvent(dir, n);
+      format = "misp";
+      break;
+  }
+  std::string db = dir + "/peak.db";
+  std::vector<std::string> args = {cli, "--db", db, "ingest", "--format", format};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(input);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto _ : state) {
+    auto start = std::chrono::steady_clock::now();
+    pid_t pid = fork();
+    if (pid == 0) {
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      execv(cli.c_str(), argv.data());
+      _exit(127);
+    }
+    int status = 0;
+    struct rusage usage {};
+    if (pid < 0 || wait4(pid, &status, 0, &usage) < 0 || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+      state.SkipWithError("cotenant ingest failed");
+      break;
+    }
+    state.SetIterationTime(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    state.counters["peak_rss_MiB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+    state.counters["input_MB"] = static_cast<double>(fs::file_size(input)) / 1e6;
+    state.counters["cpu_s"] = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                              (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_IngestPeakMemory)
+    ->ArgsProduct({{0, 1, 2, 3}, {100'000, 1'000'000}})
+    ->Args({0, 3'000'000})  // the plain list once more at 3 M: the store's share stays bounded
+    ->ArgNames({"kind", "records"})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cotenant
