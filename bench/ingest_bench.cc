@@ -7,7 +7,8 @@
 //   BM_IngestStix        generated STIX 2.1 bundle (one indicator pattern per object) via ReadPath
 //   BM_IngestMisp        generated MISP event (1 M attributes: ip-dst, domain, sha256, url, some
 //                        objects, tlp and misp-galaxy threat-actor tags) via ReadPath
-//   BM_PythonJsonLoad    python3 -c 'json.load(...)' of the same STIX bundle
+//   BM_ReadMisp          the same MISP event through ReadPath into a counting sink (the reader
+//   alone) BM_PythonJsonLoad    python3 -c 'json.load(...)' of the same STIX bundle
 //   BM_PythonJsonLoadMisp  python3 -c 'json.load(...)' of the same MISP event
 //   BM_SqliteFloor       SQLite alone writing the rows the plain-list ingest writes (the floor)
 //   BM_IngestPeakMemory  peak resident memory of `cotenant ingest` (a child process) on plain,
@@ -46,9 +47,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// COTENANT_BENCH_KEEP_DIR=<dir> writes the generated inputs (feed.txt, bundle.json, event.json...)
+// into <dir> and keeps them, for profiling the CLI on the same input.
+const char* KeepDir() { return std::getenv("COTENANT_BENCH_KEEP_DIR"); }
+
 std::string TempDir() {
+  if (const char* keep = KeepDir(); keep != nullptr && *keep != '\0') {
+    fs::create_directories(keep);
+    return keep;
+  }
   std::string tmpl = (fs::temp_directory_path() / "cotenant-bench-XXXXXX").string();
   return mkdtemp(tmpl.data());
+}
+
+void RemoveTempDir(const std::string& dir) {
+  if (const char* keep = KeepDir(); keep != nullptr && *keep != '\0') return;
+  fs::remove_all(dir);
 }
 
 // Deterministic synthetic values: IPv4 addresses, domains and SHA-256 hashes in a heavy-tailed
@@ -142,7 +156,7 @@ void BM_StoreWrite(benchmark::State& state) {
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * n);
-  fs::remove_all(dir);
+  RemoveTempDir(dir);
 }
 BENCHMARK(BM_StoreWrite)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
@@ -195,7 +209,7 @@ void TimeIngest(benchmark::State& state, const std::string& dir, const std::stri
   }
   state.SetItemsProcessed(state.iterations() * stored);
   state.counters["stored"] = static_cast<double>(stored);
-  fs::remove_all(dir);
+  RemoveTempDir(dir);
 }
 
 void IngestFile(benchmark::State& state, bool csv) {
@@ -339,6 +353,44 @@ void BM_IngestMisp(benchmark::State& state) {
   TimeIngest(state, dir, event, options);
 }
 BENCHMARK(BM_IngestMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// The reader side of BM_IngestMisp alone: the same event through ReadPath into a sink that only
+// counts, so the reader's share of the ingest can be told from the store's.
+class CountingSink : public IngestSink {
+ public:
+  void OnSource(const Source&) override {}
+  void OnObservation(Observation&& o) override {
+    ++observations;
+    bytes += o.indicator.value.size();
+  }
+  void OnRelationship(Relationship&&) override {}
+  void OnActor(ActorRecord&&) override {}
+  void OnRejection(Rejection&&) override {}
+  int64_t observations = 0;
+  size_t bytes = 0;
+};
+
+void BM_ReadMisp(benchmark::State& state) {
+  std::string dir = TempDir();
+  std::string event = WriteMispEvent(dir, state.range(0));
+  ReadOptions options;
+  options.format = Format::kMisp;
+  int64_t read = 0;
+  for (auto _ : state) {
+    CountingSink sink;
+    Status st = ReadPath(event, options, sink);
+    if (!st.ok()) {
+      state.SkipWithError(st.ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(sink.bytes);
+    read = sink.observations;
+  }
+  state.SetItemsProcessed(state.iterations() * read);
+  state.counters["read"] = static_cast<double>(read);
+  RemoveTempDir(dir);
+}
+BENCHMARK(BM_ReadMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 // The floor under the store: SQLite alone writing what BM_IngestPlain writes (one new indicator
 // and one observation per record) into the same schema and page size, with the store's pragmas,
@@ -490,7 +542,7 @@ void BM_SqliteFloor(benchmark::State& state) {
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * n);
-  fs::remove_all(dir);
+  RemoveTempDir(dir);
 }
 BENCHMARK(BM_SqliteFloor)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
@@ -518,7 +570,7 @@ void PythonJsonLoad(benchmark::State& state, std::string (*write)(const std::str
     state.SetIterationTime(seconds);
   }
   state.SetItemsProcessed(state.iterations() * n);
-  fs::remove_all(dir);
+  RemoveTempDir(dir);
 }
 
 void BM_PythonJsonLoad(benchmark::State& state) { PythonJsonLoad(state, WriteStixBundle); }

@@ -1,6 +1,7 @@
-// Fuzz target for ParseFeedValue's declared-hash shortcut: for any text, every declared type and
-// both Telegram contexts, ParseFeedValue gives exactly what the full classification cascade
-// (ParseFeedValueByClassifying) gives: the same indicator, or the same error message.
+// Fuzz target for ParseFeedValue's shortcuts (declared hashes, addresses, domains): for any text,
+// every declared type and both Telegram contexts, ParseFeedValue gives exactly what the full
+// classification cascade (ParseFeedValueByClassifying) gives: the same indicator, or the same error
+// message.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -270,14 +272,52 @@ bool DomainName::IsSubdomainOf(const DomainName& parent) const {
          ascii_.compare(ascii_.size() - p.size(), p.size(), p) == 0;
 }
 
-std::string DomainName::PublicSuffix() const {
-  // Longest matching suffix first; psl_is_public_suffix2 applies wildcard and exception rules.
+namespace {
+
+// Offset of the longest suffix of `name` (NUL-terminated) that the PSL lists, npos for none.
+// psl_is_public_suffix2 applies wildcard and exception rules.
+size_t WalkPublicSuffix(const char* name, size_t size) {
   const psl_ctx_t* psl = PublicSuffixList();
-  for (size_t start = 0; start < ascii_.size();) {
-    if (psl_is_public_suffix2(psl, ascii_.c_str() + start, kPslType)) return ascii_.substr(start);
-    size_t dot = ascii_.find('.', start);
-    if (dot == std::string::npos) break;
-    start = dot + 1;
+  for (size_t start = 0; start < size;) {
+    if (psl_is_public_suffix2(psl, name + start, kPslType)) return start;
+    const void* dot = std::memchr(name + start, '.', size - start);
+    if (dot == nullptr) break;
+    start = static_cast<size_t>(static_cast<const char*>(dot) - name) + 1;
+  }
+  return std::string::npos;
+}
+
+// The same walk, remembering the answer for the name without its first label: a feed's names
+// share their parents ("a.example.com", "b.example.com"; every "x.com" has "com"), so a name
+// costs one PSL lookup instead of one per label. The list is loaded once and never changes,
+// so a remembered answer stays right. One cache per thread, overwritten on collision.
+size_t LongestPublicSuffix(const std::string& name) {
+  if (psl_is_public_suffix2(PublicSuffixList(), name.c_str(), kPslType)) return 0;
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos) return std::string::npos;
+  const std::string_view parent = std::string_view(name).substr(dot + 1);
+  struct Entry {
+    std::string parent;
+    size_t offset = std::string::npos;  // in `parent`
+    bool used = false;
+  };
+  constexpr size_t kEntries = 1024;
+  thread_local std::vector<Entry> cache(kEntries);
+  Entry& e = cache[std::hash<std::string_view>{}(parent) % kEntries];
+  if (!e.used || e.parent != parent) {
+    e.parent.assign(parent);
+    e.offset = WalkPublicSuffix(e.parent.c_str(), e.parent.size());
+    e.used = true;
+  }
+  return e.offset == std::string::npos ? std::string::npos : dot + 1 + e.offset;
+}
+
+}  // namespace
+
+std::string DomainName::PublicSuffix() const {
+  // Longest matching suffix first.
+  if (size_t start = LongestPublicSuffix(ascii_); start != std::string::npos) {
+    return ascii_.substr(start);
   }
   // Special-use TLDs the PSL leaves out: "test" and "example" (RFC 6761: documentation and
   // testing, so examples and demo data are first-class indicators) and "onion" (RFC 7686: Tor

@@ -107,7 +107,7 @@ std::string DisplayHost(const std::string& host) {
 Indicator UrlIndicator(const Url& url) {
   std::string value = url.ToString();
   std::string display = value;
-  if (!url.host_is_ip()) {
+  if (!url.host_is_ip() && url.host().find("xn--") != std::string::npos) {
     std::string unicode = DisplayHost(url.host());
     if (unicode != url.host()) {
       size_t start = value.find("://");
@@ -288,7 +288,9 @@ Result<Indicator> ClassifyRefangedToken(std::string_view t, const ClassifyOption
         return InvalidArgument(fmt::format(
             "{}: URL scheme `{}` is not one of cotenant's indicator schemes", Quoted(t), scheme));
       }
-      std::string url = std::string(canonical) + std::string(t.substr(sep));
+      std::string url;
+      url.reserve(canonical.size() + t.size() - sep);
+      url.append(canonical).append(t.substr(sep));
       return ClassifyUrl(url);
     }
   }
@@ -519,7 +521,46 @@ Result<Indicator> ParseIndicatorAs(IndicatorType type, std::string_view text) {
   return Internal(fmt::format("unknown indicator type {}", static_cast<int>(type)));
 }
 
+namespace {
+
+// True when Refang would return `text` unchanged and it holds no white space or control byte,
+// so ClassifyIndicator may skip both: printable ASCII without the bytes that start a wrapper
+// ('"', '\'', '`', '+', '<') or a marker ('[', '(', '{', '\\', "hx", "fX", "h*"...) and without
+// the space of a spelled-out " dot ". Nearly every value a feed declares passes.
+bool RefangsToItself(std::string_view text) {
+  if (text.empty()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c <= 0x20 || c >= 0x7f) return false;  // also non-ASCII (char is signed)
+    switch (c) {
+      case '"':
+      case '\'':
+      case '`':
+      case '+':
+      case '<':
+      case '[':
+      case '(':
+      case '{':
+      case '\\':
+      case '*':
+        return false;
+      case 'h':
+      case 'H':
+      case 'f':
+      case 'F':
+        if (i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'X')) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<Indicator> ClassifyIndicator(std::string_view text, const ClassifyOptions& options) {
+  if (RefangsToItself(text)) return ClassifyRefangedToken(text, options);
   std::string refanged = Refang(text);
   std::string_view t = Trim(refanged);
   if (t.empty()) {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "core/text.h"
@@ -177,7 +178,13 @@ Result<Url> Url::Parse(std::string_view text) {
       port_text = authority.substr(colon + 1);
     }
     if (host.empty()) return UrlError(text, "empty host");
-    if (auto ip = IpAddress::Parse(host); ip.ok()) {
+    // Without brackets and a colon only a dotted quad is an address: a host with another byte
+    // is a name, which spares building IpAddress::Parse's error for every named host.
+    std::optional<IpAddress> ip;
+    if (host.find_first_not_of("0123456789.") == std::string_view::npos) {
+      if (auto parsed = IpAddress::Parse(host); parsed.ok()) ip = *parsed;
+    }
+    if (ip) {
       out.host_ = ip->ToString();
       out.host_is_ip_ = true;
     } else {

@@ -406,6 +406,36 @@ std::optional<Result<Indicator>> ParseDeclaredHashDirectly(std::string_view text
   return ParseIndicatorAs(declared, text);
 }
 
+std::optional<Result<Indicator>> ParseDeclaredDirectly(std::string_view text,
+                                                       IndicatorType declared,
+                                                       const ClassifyOptions& options) {
+  if (auto direct = ParseDeclaredHashDirectly(text, declared, options)) return direct;
+  if (text.empty() || !IsNetworkish(declared)) return std::nullopt;
+  bool dot = false, only_digits_and_dots = true;
+  for (char c : text) {
+    if (c == '.') {
+      dot = true;
+    } else if (c >= '0' && c <= '9') {
+      continue;
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_') {
+      only_digits_and_dots = false;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (only_digits_and_dots) {
+    // The cascade reads digits and dots as an address first; other outcomes go through it.
+    Result<Indicator> ip = ParseIndicatorAs(IndicatorType::kIpv4, text);
+    if (ip.ok()) return ip;
+    return std::nullopt;
+  }
+  if (declared != IndicatorType::kDomain || !dot || text.front() == '.' ||
+      options.telegram_context) {
+    return std::nullopt;
+  }
+  return ParseIndicatorAs(IndicatorType::kDomain, text);
+}
+
 Result<Indicator> ParseFeedValueByClassifying(std::string_view text,
                                               std::optional<IndicatorType> declared,
                                               const ClassifyOptions& options) {
@@ -432,8 +462,7 @@ Result<Indicator> ParseFeedValueByClassifying(std::string_view text,
 Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorType> declared,
                                  const ClassifyOptions& options) {
   if (declared) {
-    if (auto direct = ParseDeclaredHashDirectly(text, *declared, options))
-      return std::move(*direct);
+    if (auto direct = ParseDeclaredDirectly(text, *declared, options)) return std::move(*direct);
   }
   return ParseFeedValueByClassifying(text, declared, options);
 }

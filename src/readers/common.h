@@ -106,8 +106,22 @@ Result<Indicator> ParseFeedValue(std::string_view text, std::optional<IndicatorT
 std::optional<Result<Indicator>> ParseDeclaredHashDirectly(std::string_view text,
                                                            IndicatorType declared,
                                                            const ClassifyOptions& options);
-// ParseFeedValue without that shortcut: the full classification cascade. For tests that prove
-// the shortcut changes nothing.
+// ParseFeedValue's shortcuts for what feeds declare most, each reaching what the cascade would
+// (the same indicator or the same error) without walking it; nullopt for everything else:
+//  - a declared hash: ParseDeclaredHashDirectly;
+//  - a declared network type (IP, CIDR, endpoint, domain, URL, e-mail, Telegram) whose text is
+//    a dotted quad: the IPv4 address (the cascade finds the address before anything else, and
+//    a network declaration takes what the value is);
+//  - a declared domain whose text is letters, digits, '-', '_' and dots, with a dot, not
+//    starting with one, and not digits and dots alone: DomainName::Parse of it. Refang leaves
+//    such text alone and the cascade's every step before the domain one passes it by; its
+//    domain step (which also wants a public suffix) either accepts the name or falls back to
+//    parsing it as the declared domain, so the result is DomainName::Parse's either way.
+std::optional<Result<Indicator>> ParseDeclaredDirectly(std::string_view text,
+                                                       IndicatorType declared,
+                                                       const ClassifyOptions& options);
+// ParseFeedValue without the shortcuts: the full classification cascade. For tests that prove
+// the shortcuts change nothing.
 Result<Indicator> ParseFeedValueByClassifying(std::string_view text,
                                               std::optional<IndicatorType> declared,
                                               const ClassifyOptions& options = {});

@@ -1,4 +1,5 @@
-// ParseFeedValue's declared-hash shortcut (ParseDeclaredHashDirectly) against the full
+// ParseFeedValue's shortcuts for declared hashes, addresses and domains (ParseDeclaredDirectly)
+// against the full
 // classification cascade (ParseFeedValueByClassifying): the same indicator or the same error for
 // edge cases and for every string of the golden MISP, STIX and CSV inputs, under every declared
 // type and both Telegram contexts.
@@ -35,7 +36,7 @@ size_t ExpectSameAsCascade(const std::vector<std::string>& texts) {
         SCOPED_TRACE("text `" + text + "` declared " +
                      (declared ? std::string(IndicatorTypeName(*declared)) : "none") +
                      (telegram ? " telegram" : ""));
-        if (declared && ParseDeclaredHashDirectly(text, *declared, options)) ++direct;
+        if (declared && ParseDeclaredDirectly(text, *declared, options)) ++direct;
         auto fast = ParseFeedValue(text, declared, options);
         auto full = ParseFeedValueByClassifying(text, declared, options);
         EXPECT_EQ(fast.ok(), full.ok());
@@ -74,6 +75,28 @@ TEST(DeclaredHashShortcutTest, EdgeCasesMatchTheCascade) {
       "198.51.100.7", "evil.example.com", "http://evil.example.com/x", "AS64500", "3:abc:def",
       "a@b.example"};
   EXPECT_GT(ExpectSameAsCascade(texts), 0u);
+}
+
+TEST(DeclaredHashShortcutTest, AddressAndDomainEdgeCasesMatchTheCascade) {
+  std::vector<std::string> texts = {
+      // dotted quads and what is almost one
+      "198.51.100.7", "0.0.0.0", "255.255.255.255", "256.1.1.1", "01.2.3.4", "1.2.3", "1.2.3.4.5",
+      "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4.", "12", "1234567890", "1.2.3.04", "9.9.9.9",
+      // names: plain, upper case, underscores, hyphens at label ends, numeric or file-like TLDs,
+      // no public suffix, a public suffix itself, private-section suffixes, A-labels, long labels
+      "evil.example.com", "EVIL.Example.COM", "a_b.example.com", "-a.example.com", "a-.example.com",
+      "a..example.com", "example.com.", ".example.com", "example", "1.2.3.a4", "1a.bc", "abc.123",
+      "invoice.exe", "readme.md", "footballtv.zip", "host.localdomain", "co.uk", "com", "ddns.net",
+      "x.ddns.net", "github.io", "xn--80ak6aa92e.com", "xn--a.com", "xn--ls8h.la",
+      std::string(63, 'a') + ".com", std::string(64, 'a') + ".com", std::string(250, 'a') + ".com",
+      "as1.example", "AS64500.example", "hxxp.example.com", "fxp.example.com",
+      "a.b.c.d.e.f.example.co.uk", "_dmarc.example.com", "x.test", "x.onion", "x.example", "t.me",
+      "telegram.me", "api.telegram.org",
+      // near misses the shortcut must leave to the cascade
+      "evil.example.com:443", "evil.example.com/x", "user@evil.example.com", "*.example.com",
+      "evil[.]example.com", "evil.example.com ", " evil.example.com", "évil.example.com",
+      "1.2.3.4:80", "1.2.3.4/24", "1.2.3.4|80"};
+  EXPECT_GT(ExpectSameAsCascade(texts), 20u);
 }
 
 void CollectStrings(simdjson::dom::element e, std::vector<std::string>& out) {
