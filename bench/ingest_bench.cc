@@ -5,6 +5,8 @@
 //   BM_IngestPlain       generated plain list (one IPv4/domain per line) through ReadPath
 //   BM_IngestCsv         generated CSV "Indicator,Type,Description" through ReadPath
 //   BM_IngestStix        generated STIX 2.1 bundle (one indicator pattern per object) via ReadPath
+//   BM_ReadStix          the same bundle through ReadPath into a sink that only counts (the
+//                        STIX reader's own cost, without the store)
 //   BM_IngestMisp        generated MISP event (1 M attributes: ip-dst, domain, sha256, url, some
 //                        objects, tlp and misp-galaxy threat-actor tags) via ReadPath
 //   BM_ReadMisp          the same MISP event through ReadPath into a counting sink (the reader
@@ -258,6 +260,45 @@ void BM_IngestStix(benchmark::State& state) {
 }
 BENCHMARK(BM_IngestStix)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
+// Counts what a reader delivers and keeps nothing.
+class CountingSink : public IngestSink {
+ public:
+  void OnSource(const Source&) override {}
+  void OnObservation(Observation&& o) override {
+    ++observations;
+    bytes += o.indicator.value.size();
+  }
+  void OnRelationship(Relationship&&) override {}
+  void OnActor(ActorRecord&&) override {}
+  void OnRejection(Rejection&&) override { ++rejections; }
+  int64_t observations = 0;
+  int64_t rejections = 0;
+  size_t bytes = 0;
+};
+
+void BM_ReadStix(benchmark::State& state) {
+  std::string dir = TempDir();
+  std::string bundle = WriteStixBundle(dir, state.range(0));
+  ReadOptions options;
+  options.format = Format::kStix;
+  options.source = "synthetic-stix";
+  int64_t read = 0;
+  for (auto _ : state) {
+    CountingSink sink;
+    Status status = ReadPath(bundle, options, sink);
+    if (!status.ok() || sink.rejections > 0) {
+      state.SkipWithError(status.ok() ? "rejections" : status.ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(sink.bytes);
+    read = sink.observations;
+  }
+  state.SetItemsProcessed(state.iterations() * read);
+  state.counters["read"] = static_cast<double>(read);
+  RemoveTempDir(dir);
+}
+BENCHMARK(BM_ReadStix)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
 // A MISP event of `n` attributes, as a large MISP export: event tags give TLP and the
 // threat-actor galaxy; a mix of ip-dst, domain, sha256 and url attributes, about 1 % with
 // their own tags (another actor, another TLP), comments on some, to_ids false on some, and
@@ -356,20 +397,6 @@ BENCHMARK(BM_IngestMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 // The reader side of BM_IngestMisp alone: the same event through ReadPath into a sink that only
 // counts, so the reader's share of the ingest can be told from the store's.
-class CountingSink : public IngestSink {
- public:
-  void OnSource(const Source&) override {}
-  void OnObservation(Observation&& o) override {
-    ++observations;
-    bytes += o.indicator.value.size();
-  }
-  void OnRelationship(Relationship&&) override {}
-  void OnActor(ActorRecord&&) override {}
-  void OnRejection(Rejection&&) override {}
-  int64_t observations = 0;
-  size_t bytes = 0;
-};
-
 void BM_ReadMisp(benchmark::State& state) {
   std::string dir = TempDir();
   std::string event = WriteMispEvent(dir, state.range(0));

@@ -206,5 +206,9 @@ PatternExtraction ExtractPatternIndicators(const Pattern& pattern);
 // ParsePatternTerms then the mapping above: ParsePattern + ExtractPatternIndicators in one call,
 // with the same result and errors.
 Result<PatternExtraction> ParsePatternIndicators(std::string_view text);
+// The same into `out`, whose vectors and strings are reused (a reader calling this for each of
+// millions of indicators allocates little); `out` is fully overwritten on success and left in an
+// unspecified state on error.
+Status ParsePatternIndicators(std::string_view text, PatternExtraction& out);
 
 }  // namespace cotenant

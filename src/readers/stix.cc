@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <charconv>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -189,6 +190,24 @@ struct StixObject {
   Layout layout = Layout::kBundle;
   bool kept = true;  // false for a superseded duplicate
   std::string Path() const { return ObjectPath(layout, index); }
+  // Path() into `out`, reusing its buffer.
+  void PathInto(std::string& out) const {
+    switch (layout) {
+      case Layout::kBundle:
+        out.assign("$.objects[");
+        break;
+      case Layout::kArray:
+        out.assign("$[");
+        break;
+      case Layout::kSingle:
+        out.assign("$");
+        return;
+    }
+    char digits[16];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
+    out.append(digits, end);
+    out += ']';
+  }
 };
 
 // What an object's attribution to one actor rests on.
@@ -392,20 +411,25 @@ class StixReader {
     return tlp;
   }
 
-  std::string SourceOf(const StixObject& o) {
-    std::string name = options_.source;
+  // The source name for records of `o`; a name seen for the first time is announced. The
+  // reference is valid until the next call.
+  const std::string& SourceOf(const StixObject& o) {
+    std::string_view name = options_.source;
     if (name.empty()) {
       if (auto ref = Str(o, "created_by_ref")) {
         if (auto it = identity_name_.find(*ref); it != identity_name_.end()) name = it->second;
       }
     }
     if (name.empty()) name = file_source_;
-    if (emitted_sources_.insert(name).second) {
+    if (source_set_ && name == source_) return source_;  // the common case: as the last object
+    source_set_ = true;
+    source_.assign(name);
+    if (emitted_sources_.insert(source_).second) {
       Source s;
-      s.name = name;
+      s.name = source_;
       sink_.OnSource(s);
     }
-    return name;
+    return source_;
   }
 
   std::vector<std::string> ExternalUrls(const StixObject& o) const {
@@ -911,11 +935,15 @@ class StixReader {
   }
 
   void EmitValues(const Context& ctx, std::vector<Value>& values) {
-    std::string source = SourceOf(*ctx.object);
+    const std::string& source = SourceOf(*ctx.object);
     Tlp own = OwnTlp(ctx.object->id);
-    std::vector<std::string> refs = ctx.references;
-    std::vector<std::string> basis = ctx.extra_basis;
-    for (const auto& url : ExternalUrls(*ctx.object)) AddUnique(refs, url);
+    std::vector<std::string>& refs = refs_;
+    std::vector<std::string>& basis = basis_;
+    refs.assign(ctx.references.begin(), ctx.references.end());
+    basis.assign(ctx.extra_basis.begin(), ctx.extra_basis.end());
+    if (MayHave(*ctx.object, "external_references")) {
+      for (const auto& url : ExternalUrls(*ctx.object)) AddUnique(refs, url);
+    }
     ReportContext(ctx.object->id, refs, basis);
     if (ctx.attribution_id != ctx.object->id) ReportContext(ctx.attribution_id, refs, basis);
 
@@ -947,8 +975,12 @@ class StixReader {
         o.tlp = tlp == Tlp::kUnmarked ? options_.tlp : tlp;
         o.original_text.assign(v.original);
         o.description.assign(ctx.description);
-        if (!v.note.empty())
-          o.description += (o.description.empty() ? "" : " ") + ("(" + v.note + ")");
+        if (!v.note.empty()) {
+          if (!o.description.empty()) o.description += ' ';
+          o.description += '(';
+          o.description += v.note;
+          o.description += ')';
+        }
         o.basis.assign(basis.begin(), basis.end());
         for (const auto& r : a.reports) AddUnique(o.basis, r);
         if (IsHashType(v.indicator.type)) {
@@ -1023,7 +1055,9 @@ class StixReader {
   }
 
   void EmitIndicator(const StixObject& o) {
-    std::string pattern_path = o.Path() + ".pattern";
+    std::string& pattern_path = pattern_path_;
+    o.PathInto(pattern_path);
+    pattern_path += ".pattern";
     if (auto pt = Str(o, "pattern_type"); pt && *pt != "stix") {
       Reject(o.Path() + ".pattern_type", "unsupported pattern_type " + std::string(*pt),
              Str(o, "pattern").value_or(""));
@@ -1034,12 +1068,11 @@ class StixReader {
       Reject(pattern_path, "indicator without a pattern");
       return;
     }
-    auto parsed = ParsePatternIndicators(*text);
-    if (!parsed.ok()) {
-      Reject(pattern_path, "pattern syntax error: " + parsed.status().message(), *text);
+    PatternExtraction& extraction = extraction_;
+    if (Status parsed = ParsePatternIndicators(*text, extraction); !parsed.ok()) {
+      Reject(pattern_path, "pattern syntax error: " + parsed.message(), *text);
       return;
     }
-    PatternExtraction& extraction = *parsed;
     for (const auto& issue : extraction.issues) {
       Reject(pattern_path, "pattern: " + issue.reason,
              issue.text + " (character " + std::to_string(issue.offset) + ")");
@@ -1054,22 +1087,29 @@ class StixReader {
     ctx.description = Describe(o);
     ctx.role = RoleFromText(o, ctx.description);
     Tlp granular = GranularTlp(o, "pattern");
-    std::vector<Value> values;
-    for (auto& pi : extraction.indicators) {
-      Value v;
-      v.indicator = std::move(pi.indicator);
-      v.original = pi.original;
-      v.json_path = pattern_path;
+    // Reused with their strings: one indicator after another allocates little.
+    std::vector<Value>& values = indicator_values_;
+    values.resize(extraction.indicators.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      PatternIndicator& pi = extraction.indicators[i];
+      Value& v = values[i];
+      v.indicator.type = pi.indicator.type;
+      v.indicator.value.swap(pi.indicator.value);
+      v.indicator.display.swap(pi.indicator.display);
+      v.original.swap(pi.original);
+      v.json_path.assign(pattern_path);
       v.exact = pi.exact;
-      v.note = pi.note;
+      v.note.swap(pi.note);
       v.granular = granular;
+      v.first.reset();
+      v.last.reset();
       if (!pi.start.empty()) {
         if (auto t = Timestamp::Parse(pi.start); t.ok()) v.first = *t;
         if (auto t = Timestamp::Parse(pi.stop); t.ok()) v.last = *t;
       }
-      values.push_back(std::move(v));
     }
     EmitValues(ctx, values);
+    if (extraction.links.empty()) return;
     std::string source = SourceOf(o);
     for (const auto& link : extraction.links) {
       Relationship r;
@@ -1494,6 +1534,13 @@ class StixReader {
   std::unordered_set<EmittedKey, EmittedKeyHash> emitted_shared_;
   const std::vector<Attribution> no_attribution_ = std::vector<Attribution>(1);
   Observation observation_;
+  // Scratch reused from one object to the next (EmitIndicator, EmitValues, SourceOf).
+  std::string pattern_path_;
+  PatternExtraction extraction_;
+  std::vector<Value> indicator_values_;
+  std::vector<std::string> refs_, basis_;
+  std::string source_;
+  bool source_set_ = false;
 };
 
 }  // namespace

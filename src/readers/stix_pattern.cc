@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "readers/stix_pattern_simple.h"
+
 namespace cotenant {
 namespace {
 
@@ -1039,88 +1041,30 @@ bool IsPatternSpace(char c) {
 }
 
 bool IsKeywordOrBool(std::string_view word) {
+  // Keywords are upper case: a lower-case word can only be a boolean.
+  if (!word.empty() && word[0] >= 'a' && word[0] <= 'z') return word == "true" || word == "false";
   for (const auto& k : kKeywords) {
     if (word == k.word) return true;
   }
   return word == "true" || word == "false";
 }
 
-// The shape most feeds write for every indicator, one comparison `[type:property = 'text']`
-// (white space between tokens, no comments, `=` or `==`), read in one pass into the term that
-// Lexer + Parser + TermWalker would produce for it. Anything else, errors included, gives
-// nullopt and goes through the full grammar, which reports what is wrong. The accepted
-// language is a subset of the grammar's, token for token: identifiers as the lexer reads them
-// (a keyword or boolean is not an identifier; a property name with '-' is an error), string
-// literals with the \' and \\ escapes only.
+// The shape most feeds write for every indicator (see stix_pattern_simple.h), read into the
+// term that Lexer + Parser + TermWalker would produce for it.
 std::optional<PatternTerms> SimpleComparisonTerms(std::string_view text) {
-  const size_t n = text.size();
-  size_t i = 0;
-  auto skip_space = [&] {
-    while (i < n && IsPatternSpace(text[i])) ++i;
-  };
-  auto word = [&]() -> std::string_view {
-    const size_t begin = i;
-    if (i >= n || !IsIdentStart(text[i])) return {};
-    while (i < n && (IsIdentChar(text[i]) || text[i] == '-')) ++i;
-    return text.substr(begin, i - begin);
-  };
-  skip_space();
-  if (i >= n || text[i] != '[') return std::nullopt;
-  ++i;
-  skip_space();
-  const size_t offset = i;  // only ASCII before it, so bytes are characters
-  const std::string_view type = word();
-  if (type.empty() || IsKeywordOrBool(type)) return std::nullopt;
-  skip_space();
-  if (i >= n || text[i] != ':') return std::nullopt;
-  ++i;
-  skip_space();
-  const std::string_view property = word();
-  if (property.empty() || IsKeywordOrBool(property) ||
-      property.find('-') != std::string_view::npos) {
-    return std::nullopt;
-  }
-  skip_space();
-  if (i >= n || text[i] != '=') return std::nullopt;
-  ++i;
-  if (i < n && text[i] == '=') ++i;
-  skip_space();
-  if (i >= n || text[i] != '\'') return std::nullopt;
-  ++i;
-  const size_t body = i;
-  while (i < n && text[i] != '\'' && text[i] != '\\') ++i;
-  std::string value(text.substr(body, i - body));
-  while (true) {
-    if (i >= n) return std::nullopt;  // unterminated
-    const char c = text[i];
-    if (c == '\'') break;
-    if (c == '\\') {
-      if (i + 1 >= n || (text[i + 1] != '\'' && text[i + 1] != '\\')) return std::nullopt;
-      value += text[i + 1];
-      i += 2;
-      continue;
-    }
-    value += c;
-    ++i;
-  }
-  ++i;  // closing quote
-  skip_space();
-  if (i >= n || text[i] != ']') return std::nullopt;
-  ++i;
-  skip_space();
-  if (i != n) return std::nullopt;
-
+  pattern_internal::SimpleComparison simple;
+  if (!pattern_internal::ScanSimpleComparison(text, simple)) return std::nullopt;
   PatternTerms out;
   PatternTerm& t = out.terms.emplace_back();
-  t.path.object_type = std::string(type);
+  t.path.object_type = std::string(simple.object_type);
   PathComponent& c = t.path.components.emplace_back();
   c.kind = PathComponent::Kind::kProperty;
-  c.name = std::string(property);
+  c.name = std::string(simple.property);
   t.op = PatternOp::kEqual;
   t.value.kind = PatternLiteralKind::kString;
-  t.value.text = std::move(value);
+  t.value.text = std::move(simple.value);
   t.exact = true;
-  t.offset = offset;
+  t.offset = simple.offset;
   t.observation = 0;
   t.conjunction = 0;
   return out;
@@ -1220,5 +1164,74 @@ Result<PatternTerms> ParsePatternTerms(std::string_view text) {
   COTENANT_ASSIGN_OR_RETURN(Pattern pattern, ParsePattern(text));
   return ExtractPatternTerms(pattern);
 }
+
+namespace pattern_internal {
+
+bool ScanSimpleComparison(std::string_view text, SimpleComparison& out) {
+  const size_t n = text.size();
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < n && IsPatternSpace(text[i])) ++i;
+  };
+  auto word = [&]() -> std::string_view {
+    const size_t begin = i;
+    if (i >= n || !IsIdentStart(text[i])) return {};
+    while (i < n && (IsIdentChar(text[i]) || text[i] == '-')) ++i;
+    return text.substr(begin, i - begin);
+  };
+  skip_space();
+  if (i >= n || text[i] != '[') return false;
+  ++i;
+  skip_space();
+  const size_t offset = i;  // only ASCII before it, so bytes are characters
+  const std::string_view type = word();
+  if (type.empty() || IsKeywordOrBool(type)) return false;
+  skip_space();
+  if (i >= n || text[i] != ':') return false;
+  ++i;
+  skip_space();
+  const std::string_view property = word();
+  if (property.empty() || IsKeywordOrBool(property) ||
+      property.find('-') != std::string_view::npos) {
+    return false;
+  }
+  skip_space();
+  if (i >= n || text[i] != '=') return false;
+  ++i;
+  if (i < n && text[i] == '=') ++i;
+  skip_space();
+  if (i >= n || text[i] != '\'') return false;
+  ++i;
+  const size_t body = i;
+  while (i < n && text[i] != '\'' && text[i] != '\\') ++i;
+  std::string& value = out.value;
+  value.assign(text.substr(body, i - body));
+  while (true) {
+    if (i >= n) return false;  // unterminated
+    const char c = text[i];
+    if (c == '\'') break;
+    if (c == '\\') {
+      if (i + 1 >= n || (text[i + 1] != '\'' && text[i + 1] != '\\')) return false;
+      value += text[i + 1];
+      i += 2;
+      continue;
+    }
+    value += c;
+    ++i;
+  }
+  ++i;  // closing quote
+  skip_space();
+  if (i >= n || text[i] != ']') return false;
+  ++i;
+  skip_space();
+  if (i != n) return false;
+
+  out.object_type = type;
+  out.property = property;
+  out.offset = offset;
+  return true;
+}
+
+}  // namespace pattern_internal
 
 }  // namespace cotenant

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "cotenant/stix_pattern.h"
+#include "readers/stix_pattern_simple.h"
 
 namespace cotenant {
 namespace {
@@ -327,6 +328,83 @@ class Mapper {
   std::map<int, Conjunction> conj_;
 };
 
+// The indicator type of a one-property path as IndicatorTypeForPath gives it; nullopt also for
+// network-traffic, whose paths depend on other comparisons (Mapper::Term).
+std::optional<IndicatorType> SimplePathType(std::string_view type, std::string_view property) {
+  if (property == "value") {
+    if (type == "ipv4-addr") return IndicatorType::kIpv4;
+    if (type == "ipv6-addr") return IndicatorType::kIpv6;
+    if (type == "domain-name") return IndicatorType::kDomain;
+    if (type == "url") return IndicatorType::kUrl;
+    if (type == "email-addr") return IndicatorType::kEmail;
+    return std::nullopt;
+  }
+  if (type == "x509-certificate" && property == "serial_number") return IndicatorType::kCertSerial;
+  if (type == "autonomous-system" && property == "number") return IndicatorType::kAsn;
+  return std::nullopt;
+}
+
+// Four decimal octets 0-255 without leading zeros: an IPv4 address whose canonical text
+// (IpAddress::ToString) is itself.
+bool IsCanonicalDottedQuad(std::string_view s) {
+  size_t i = 0;
+  for (int octet = 0; octet < 4; ++octet) {
+    if (octet > 0) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+    const size_t begin = i;
+    unsigned value = 0;
+    while (i < s.size() && i - begin < 4 && s[i] >= '0' && s[i] <= '9') {
+      value = value * 10 + static_cast<unsigned>(s[i] - '0');
+      ++i;
+    }
+    const size_t digits = i - begin;
+    if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && s[begin] == '0')) return false;
+  }
+  return i == s.size();
+}
+
+// The one-comparison shape `[type:property = 'text']` with a valid value, mapped as Mapper
+// would map its single term, without building the term: fills out.indicators with the one
+// indicator (reusing its strings) and returns true. Anything else (another shape, a path
+// without a type, a value that does not parse) returns false and goes the general way, which
+// gives the same result for these and reports the rest.
+bool SimpleIndicator(std::string_view text, PatternExtraction& out) {
+  thread_local pattern_internal::SimpleComparison simple;
+  if (!pattern_internal::ScanSimpleComparison(text, simple)) return false;
+  std::optional<IndicatorType> type = SimplePathType(simple.object_type, simple.property);
+  if (!type) return false;
+  if ((type == IndicatorType::kIpv4 || type == IndicatorType::kIpv6) &&
+      simple.value.find('/') != std::string::npos) {
+    type = IndicatorType::kCidr;  // ipv4-addr:value may hold a CIDR block (STIX 2.x)
+  }
+  out.indicators.resize(1);
+  PatternIndicator& pi = out.indicators.front();
+  pi.note.clear();
+  if (type == IndicatorType::kIpv4 && IsCanonicalDottedQuad(simple.value)) {
+    // What ParseIndicatorAs gives for it (the address written back is the same text), without
+    // the round trip through IpAddress.
+    pi.indicator.type = IndicatorType::kIpv4;
+    pi.indicator.value.assign(simple.value);
+    pi.indicator.display.assign(simple.value);
+  } else {
+    auto parsed = ParseStixValue(*type, simple.value, &pi.note);
+    if (!parsed.ok()) return false;
+    pi.indicator = std::move(parsed).value();
+  }
+  pi.exact = true;
+  // A plain identifier property renders unquoted (ObjectPath::ToString).
+  pi.path.assign(simple.object_type);
+  pi.path += ':';
+  pi.path += simple.property;
+  pi.original.assign(simple.value);
+  pi.offset = simple.offset;
+  pi.start.clear();
+  pi.stop.clear();
+  return true;
+}
+
 }  // namespace
 
 Result<Indicator> ParseStixValue(IndicatorType type, std::string_view text, std::string* note) {
@@ -386,10 +464,19 @@ PatternExtraction ExtractPatternIndicators(const Pattern& pattern) {
 }
 
 Result<PatternExtraction> ParsePatternIndicators(std::string_view text) {
-  COTENANT_ASSIGN_OR_RETURN(PatternTerms terms, ParsePatternTerms(text));
   PatternExtraction out;
-  Mapper(terms, out).Run();
+  COTENANT_RETURN_IF_ERROR(ParsePatternIndicators(text, out));
   return out;
+}
+
+Status ParsePatternIndicators(std::string_view text, PatternExtraction& out) {
+  out.links.clear();
+  out.issues.clear();
+  if (SimpleIndicator(text, out)) return Status::Ok();
+  out.indicators.clear();
+  COTENANT_ASSIGN_OR_RETURN(PatternTerms terms, ParsePatternTerms(text));
+  Mapper(terms, out).Run();
+  return Status::Ok();
 }
 
 }  // namespace cotenant

@@ -185,5 +185,69 @@ TEST(StixPatternTest, ParsePatternTermsMatchesTheTree) {
   for (const auto& m : mismatches) ADD_FAILURE() << m;
 }
 
+std::string RenderExtraction(const PatternExtraction& x) {
+  std::string out;
+  for (const auto& i : x.indicators) {
+    out += std::string(IndicatorTypeName(i.indicator.type)) + " " + i.indicator.value + " (" +
+           i.indicator.display + ") " + (i.exact ? "exact" : "inexact") + " " + i.path + " '" +
+           i.original + "' @" + std::to_string(i.offset) + " [" + i.start + ".." + i.stop +
+           "] note=" + i.note + "; ";
+  }
+  for (const auto& l : x.links) out += l.from.value + " " + l.kind + " " + l.to.value + "; ";
+  return out + "!! " + JoinIssues(x.issues);
+}
+
+// ParsePatternIndicators maps the one-comparison shape without terms or tree (and IPv4
+// dotted quads without IpAddress): it must give exactly what ParsePattern +
+// ExtractPatternIndicators give, also into an extraction reused across calls.
+TEST(StixPatternTest, ParsePatternIndicatorsMatchesTheTree) {
+  std::vector<std::string> cases;
+  for (const char* golden : {"tests/golden/readers/stix_pattern.txt",
+                             "tests/golden/readers/stix_pattern_indicators.txt"}) {
+    std::ifstream in(testing::SourcePath(golden));
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] == '#') continue;
+      cases.push_back(testing::Unescape(line.substr(0, line.find('\t'))));
+    }
+  }
+  const char* kValues[] = {
+      "0.0.0.0",    "255.255.255.255", "256.1.1.1",  "1.2.3.256",
+      "01.2.3.4",   "1.2.3.04",        "1.2.3.0",    "1.2.3",
+      "1.2.3.4.5",  "1.2.3.4 ",        " 1.2.3.4",   "1..2.3",
+      "1.2.3.0000", "1234.1.1.1",      "1.2.3.4/24", "1.2.3.4/33",
+      "::1",        "::ffff:1.2.3.4",  "1.2.3.4:80", "",
+      "a.test",     "1.2.3.4.",        ".1.2.3",     "999.999.999.999",
+      "1.2.3.-4",   "+1.2.3.4",        "0x1.2.3.4",
+  };
+  for (const char* type : {"ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr",
+                           "autonomous-system", "x509-certificate", "network-traffic"}) {
+    for (const char* property : {"value", "number", "serial_number", "dst_port", "name"}) {
+      for (const char* value : kValues) {
+        cases.push_back(std::string("[") + type + ":" + property + " = '" + value + "']");
+      }
+    }
+  }
+  for (const char* value : {"64500", "AS64500", "-1", "4294967296", "01:02:03", "ab:cd"}) {
+    cases.push_back(std::string("[autonomous-system:number = '") + value + "']");
+    cases.push_back(std::string("[x509-certificate:serial_number = '") + value + "']");
+  }
+  EXPECT_GE(cases.size(), 400u);
+  PatternExtraction reused;
+  std::vector<std::string> mismatches;
+  for (const auto& text : cases) {
+    auto tree = ParsePattern(text);
+    std::string expected = tree.ok() ? RenderExtraction(ExtractPatternIndicators(*tree)) : "error";
+    auto fast = ParsePatternIndicators(text);
+    std::string got = fast.ok() ? RenderExtraction(*fast) : "error";
+    Status into = ParsePatternIndicators(text, reused);
+    std::string got_reused = into.ok() ? RenderExtraction(reused) : "error";
+    if (got != expected || got_reused != expected) {
+      mismatches.push_back(testing::Escape(text) + "\n  fast: " + got +
+                           "\n  reused: " + got_reused + "\n  tree: " + expected);
+    }
+  }
+  for (const auto& m : mismatches) ADD_FAILURE() << m;
+}
+
 }  // namespace
 }  // namespace cotenant
