@@ -1,17 +1,25 @@
 // STIX 2.0 / 2.1 reader: see stix.h for the contract.
 #include "readers/stix.h"
 
+#include <fcntl.h>
 #include <simdjson.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -22,6 +30,8 @@
 #include "cotenant/observation.h"
 #include "cotenant/stix_pattern.h"
 #include "cotenant/timestamp.h"
+#include "readers/common.h"
+#include "readers/json_stream.h"
 
 namespace cotenant {
 namespace {
@@ -29,6 +39,8 @@ namespace {
 namespace dom = simdjson::dom;
 
 constexpr size_t kMaxRejectionText = 200;
+// Largest object read (JsonStreamOptions::max_element_bytes); a larger one is reported.
+constexpr size_t kMaxObjectBytes = size_t{64} << 20;
 constexpr size_t kMaxDescription = 300;
 // Longest chain of relationships followed from an actor to a value (actor -> campaign ->
 // malware -> infrastructure -> SCO -> ... ); longer chains say little about attribution.
@@ -293,6 +305,275 @@ struct Value {
   std::optional<Timestamp> first, last;
 };
 
+// Where the document comes from: read twice as a stream, and at an offset for the objects a
+// record refers to.
+class StixInput {
+ public:
+  virtual ~StixInput() = default;
+  virtual Result<std::string> Stream(const readers::JsonStreamOptions& options,
+                                     const readers::JsonElementCallback& on_element) = 0;
+  // The bytes [offset, offset + n) of the input into `out`.
+  virtual Status ReadAt(int64_t offset, size_t n, std::string& out) = 0;
+  // The whole input (a document that is one object).
+  virtual Result<std::string> ReadAll() = 0;
+};
+
+class TextInput : public StixInput {
+ public:
+  TextInput(std::string_view text, const std::string& name) : text_(text), name_(name) {}
+  Result<std::string> Stream(const readers::JsonStreamOptions& options,
+                             const readers::JsonElementCallback& on_element) override {
+    return readers::StreamJsonText(text_, name_, options, on_element);
+  }
+  Status ReadAt(int64_t offset, size_t n, std::string& out) override {
+    if (offset < 0 || static_cast<size_t>(offset) > text_.size() ||
+        n > text_.size() - static_cast<size_t>(offset)) {
+      return InvalidArgument(name_ + ": object at byte " + std::to_string(offset) +
+                             " is past the end of the input");
+    }
+    out.assign(text_.substr(static_cast<size_t>(offset), n));
+    return Status::Ok();
+  }
+  Result<std::string> ReadAll() override { return std::string(text_); }
+
+ private:
+  std::string_view text_;
+  const std::string& name_;
+};
+
+class FileInput : public StixInput {
+ public:
+  explicit FileInput(const std::string& path) : path_(path) {}
+  ~FileInput() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileInput(const FileInput&) = delete;
+  FileInput& operator=(const FileInput&) = delete;
+
+  Status Open() {
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return IoError(path_ + ": cannot read: " + std::strerror(errno));
+    return Status::Ok();
+  }
+  Result<std::string> Stream(const readers::JsonStreamOptions& options,
+                             const readers::JsonElementCallback& on_element) override {
+    return readers::StreamJsonFile(path_, options, on_element);
+  }
+  Status ReadAt(int64_t offset, size_t n, std::string& out) override {
+    out.resize(n);
+    size_t done = 0;
+    while (done < n) {
+      ssize_t k = ::pread(fd_, out.data() + done, n - done, offset + static_cast<int64_t>(done));
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) {
+        return IoError(path_ + ": cannot read the object at byte " + std::to_string(offset) +
+                       (k < 0 ? std::string(": ") + std::strerror(errno) : ": file shrank"));
+      }
+      done += static_cast<size_t>(k);
+    }
+    return Status::Ok();
+  }
+  Result<std::string> ReadAll() override {
+    return readers::ReadWholeFile(path_, readers::kMaxJsonBytes);
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+// The objects a bundle has millions of: indicators, observables (SCOs) and observed data.
+// Nothing points into them but ids, so pass 1 keeps only this entry and pass 2 (or a record
+// that refers to one) reads the object again from the input.
+bool IsCarrierType(std::string_view t) {
+  return t == "indicator" || t == "observed-data" || IsScoType(t);
+}
+
+uint64_t HashId(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+struct Carrier {
+  uint64_t id_hash = 0;      // HashId of its id
+  int64_t offset = 0;        // of its text in the input
+  uint32_t length = 0;       // of its text
+  uint32_t index = 0;        // in the objects array
+  Tlp tlp = Tlp::kUnmarked;  // of its object_marking_refs
+  bool kept = true;          // false for a superseded duplicate
+};
+
+// What pass 1 needs of a carrier, read from its text without a parse: the first "type", "id",
+// "object_marking_refs" and "object_refs" members at the top level. False (the caller then
+// parses the text) for anything unusual: a key or one of these strings with an escape, one of
+// these members of another JSON type, a structure that does not close. The text is parsed
+// whole in pass 2 (or when it is read again), which finds any error this scan lets through.
+struct CarrierHeader {
+  std::string_view type, id;
+  std::vector<std::string_view> marking_refs, object_refs;
+  bool has_type = false, has_id = false, has_markings = false, has_refs = false;
+};
+
+class HeaderScanner {
+ public:
+  explicit HeaderScanner(std::string_view text)
+      : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool Scan(CarrierHeader& h) {
+    h.marking_refs.clear();
+    h.object_refs.clear();
+    h.has_type = h.has_id = h.has_markings = h.has_refs = false;
+    Space();
+    if (!Eat('{')) return false;
+    Space();
+    if (Eat('}')) return p_ == end_;
+    while (true) {
+      std::string_view key;
+      if (!PlainString(key)) return false;
+      Space();
+      if (!Eat(':')) return false;
+      Space();
+      bool ok = true;
+      const size_t n = key.size();
+      if (n != 2 && n != 4 && n != 11 && n != 19) {
+        ok = SkipValue(0);
+      } else if (key == "type" && !h.has_type) {
+        h.has_type = true;
+        ok = PlainString(h.type);
+      } else if (key == "id" && !h.has_id) {
+        h.has_id = true;
+        ok = PlainString(h.id);
+      } else if (key == "object_marking_refs" && !h.has_markings) {
+        h.has_markings = true;
+        ok = StringArray(h.marking_refs);
+      } else if (key == "object_refs" && !h.has_refs) {
+        h.has_refs = true;
+        ok = StringArray(h.object_refs);
+      } else {
+        ok = SkipValue(0);
+      }
+      if (!ok) return false;
+      Space();
+      if (Eat(',')) {
+        Space();
+        continue;
+      }
+      if (!Eat('}')) return false;
+      Space();
+      return p_ == end_;
+    }
+  }
+
+ private:
+  void Space() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+  bool Eat(char c) {
+    if (p_ >= end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  // A string without escapes or control characters.
+  bool PlainString(std::string_view& out) {
+    if (!Eat('"')) return false;
+    const char* begin = p_;
+    while (p_ < end_ && *p_ != '"') {
+      if (*p_ == '\\' || static_cast<unsigned char>(*p_) < 0x20) return false;
+      ++p_;
+    }
+    if (p_ >= end_) return false;
+    out = std::string_view(begin, static_cast<size_t>(p_ - begin));
+    ++p_;
+    return true;
+  }
+  bool StringArray(std::vector<std::string_view>& out) {
+    if (!Eat('[')) return false;
+    Space();
+    if (Eat(']')) return true;
+    while (true) {
+      std::string_view v;
+      if (!PlainString(v)) return false;
+      out.push_back(v);
+      Space();
+      if (Eat(',')) {
+        Space();
+        continue;
+      }
+      return Eat(']');
+    }
+  }
+  // Any value, escapes allowed in strings; nesting is bounded as a parse would bound it.
+  bool SkipValue(int depth) {
+    if (p_ >= end_ || depth > 1000) return false;
+    const char c = *p_;
+    if (c == '"') {
+      ++p_;
+      while (true) {
+        const char* q = static_cast<const char*>(std::memchr(p_, '"', end_ - p_));
+        if (q == nullptr) return false;
+        size_t backslashes = 0;
+        while (q - backslashes > p_ && q[-1 - static_cast<ptrdiff_t>(backslashes)] == '\\') {
+          ++backslashes;
+        }
+        p_ = q + 1;
+        if (backslashes % 2 == 0) return true;
+      }
+    }
+    if (c == '{' || c == '[') {
+      const char close = c == '{' ? '}' : ']';
+      ++p_;
+      Space();
+      if (Eat(close)) return true;
+      while (true) {
+        if (c == '{') {
+          if (p_ >= end_ || *p_ != '"' || !SkipValue(depth + 1)) return false;
+          Space();
+          if (!Eat(':')) return false;
+          Space();
+        }
+        if (!SkipValue(depth + 1)) return false;
+        Space();
+        if (Eat(',')) {
+          Space();
+          continue;
+        }
+        return Eat(close);
+      }
+    }
+    // A number, true, false or null: up to the next delimiter.
+    const char* begin = p_;
+    while (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ']' && *p_ != ' ' && *p_ != '\n' &&
+           *p_ != '\r' && *p_ != '\t') {
+      ++p_;
+    }
+    return p_ > begin;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+struct HashEntry {
+  uint64_t hash = 0;
+  uint32_t position = 0;  // in the carriers' document order
+};
+
+// Stable LSD radix sort by hash (16 bits a pass): a million entries in a few tens of ms, where
+// a comparison sort takes several times that.
+void SortByHash(std::vector<HashEntry>& v) {
+  std::vector<HashEntry> tmp(v.size());
+  std::vector<uint32_t> count(size_t{1} << 16);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const HashEntry& e : v) ++count[(e.hash >> shift) & 0xFFFF];
+    uint32_t sum = 0;
+    for (uint32_t& c : count) {
+      uint32_t n = c;
+      c = sum;
+      sum += n;
+    }
+    for (const HashEntry& e : v) tmp[count[(e.hash >> shift) & 0xFFFF]++] = e;
+    v.swap(tmp);
+  }
+}
+
 class StixReader {
  public:
   StixReader(std::string file, const ReadOptions& options, IngestSink& sink)
@@ -302,28 +583,72 @@ class StixReader {
     if (file_source_.empty()) file_source_ = file_;
   }
 
-  Status Read(dom::element root) {
-    COTENANT_RETURN_IF_ERROR(CollectObjects(root));
+  Status Run(StixInput& input, const StixReadTuning& tuning) {
+    input_ = &input;
+    readers::JsonStreamStats stream_stats;
+    readers::JsonStreamOptions stream;
+    stream.array_paths = {{"objects"}, {}};  // a bundle or TAXII envelope; a top-level array
+    stream.read_chunk_bytes = tuning.read_chunk_bytes;
+    stream.max_element_bytes = kMaxObjectBytes;
+    stream.stats = &stream_stats;
+    // Pass 1: every object once; graph objects keep their text, carriers an entry.
+    graph_text_ = "[";
+    auto envelope = input.Stream(
+        stream, [this](const readers::JsonStreamElement& e) { return CollectElement(e); });
+    if (!envelope.ok()) return envelope.status();
+    bool single = false;
+    COTENANT_RETURN_IF_ERROR(ReadEnvelope(*envelope, single));
+    if (single) {
+      COTENANT_RETURN_IF_ERROR(ReadSingleObject(input));
+    } else {
+      for (auto& r : pending_rejections_) Deliver(std::move(r));
+      pending_rejections_ = {};
+      COTENANT_RETURN_IF_ERROR(ParseGraphObjects());
+    }
     IndexObjects();
     BuildGraph();
     Attribute();
     EmitActors();
-    for (auto& o : objects_) {
-      if (!o.kept) continue;
-      ForgetLocalEmissions();
-      if (o.type == "indicator") {
-        EmitIndicator(o);
-      } else if (o.type == "observed-data") {
-        EmitObservedData(o);
-      } else if (o.type == "sighting") {
-        EmitSighting(o);
-      } else if (o.type == "relationship") {
-        EmitValueRelationship(o);
-      } else if (o.type == "x-misp-attribute") {
-        EmitMispAttribute(o);
-      } else if (IsScoType(o.type) && !in_observed_data_.count(o.id)) {
-        EmitTopLevelSco(o);
+    // Pass 2: every kept object in document order; carriers are read again from the stream.
+    size_t next_graph = 0, next_carrier = 0;
+    auto emit_graph_upto = [&](size_t index) {
+      for (; next_graph < objects_.size() && objects_[next_graph].index <= index; ++next_graph) {
+        if (objects_[next_graph].kept) EmitObject(objects_[next_graph]);
       }
+    };
+    if (!carriers_.empty()) {
+      stream.emit = true;
+      auto second = input.Stream(stream, [&](const readers::JsonStreamElement& e) -> Status {
+        const size_t index = e.indices.empty() ? 0 : e.indices.back();
+        emit_graph_upto(index);
+        if (next_carrier >= carriers_.size() || carriers_[next_carrier].index != index) {
+          return Status::Ok();
+        }
+        Carrier& c = carriers_[next_carrier++];
+        if (!c.kept) return Status::Ok();
+        if (c.length != e.json.size()) {
+          return InvalidArgument(file_ + ": object " + ObjectPath(layout_, index) +
+                                 " changed between the two passes over the input");
+        }
+        StixObject o;
+        COTENANT_RETURN_IF_ERROR(ParseCarrier(e.json, c, parser_, o));
+        current_carrier_ = &c;
+        current_ = &o;
+        EmitObject(o);
+        current_carrier_ = nullptr;
+        current_ = nullptr;
+        return Status::Ok();
+      });
+      if (!second.ok()) return second.status();
+    }
+    emit_graph_upto(SIZE_MAX);
+    if (tuning.stats != nullptr) {
+      StixReadStats& st = *tuning.stats;
+      st.peak_buffer_bytes = std::max(st.peak_buffer_bytes, stream_stats.peak_buffer_bytes);
+      st.carriers = carriers_.size();
+      st.graph_objects = objects_.size();
+      st.graph_text_bytes = graph_text_.size();
+      st.peak_loaded_objects = std::max(st.peak_loaded_objects, peak_loaded_);
     }
     return Status::Ok();
   }
@@ -331,14 +656,23 @@ class StixReader {
  private:
   // ---- helpers -------------------------------------------------------------------------
 
-  void Reject(const std::string& json_path, std::string reason, std::string_view text = {}) {
+  Rejection MakeRejection(const std::string& json_path, std::string reason,
+                          std::string_view text) const {
     Rejection r;
     r.location.file = file_;
     r.location.json_path = json_path;
     r.reason = std::move(reason);
     r.text = Truncate(text);
+    return r;
+  }
+
+  void Deliver(Rejection&& r) {
     sink_.OnRejection(std::move(r));
     ++rejected_;
+  }
+
+  void Reject(const std::string& json_path, std::string reason, std::string_view text = {}) {
+    Deliver(MakeRejection(json_path, std::move(reason), text));
   }
 
   // Parses an optional timestamp field; a present but invalid one is reported and ignored.
@@ -375,9 +709,64 @@ class StixReader {
     }
   }
 
+  // The kept object with this id: a graph object, or a carrier read again from the input (valid
+  // until the next object is emitted).
   const StixObject* Find(std::string_view id) const {
-    auto it = by_id_.find(id);
-    return it == by_id_.end() ? nullptr : it->second;
+    if (auto it = by_id_.find(id); it != by_id_.end()) return it->second;
+    if (current_ != nullptr && current_->id == id) return current_;
+    for (const HashEntry& entry : CarrierRange(HashId(id))) {
+      const uint32_t c = entry.position;
+      if (!carriers_[c].kept) continue;
+      const StixObject* o = LoadCarrier(c);
+      if (o != nullptr && o->id == id) return o;
+    }
+    return nullptr;
+  }
+
+  // The carriers whose id hashes to `hash`, in document order.
+  std::span<const HashEntry> CarrierRange(uint64_t hash) const {
+    auto [begin, end] =
+        std::equal_range(by_hash_.begin(), by_hash_.end(), HashEntry{hash, 0},
+                         [](const HashEntry& a, const HashEntry& b) { return a.hash < b.hash; });
+    return std::span<const HashEntry>(by_hash_.data() + (begin - by_hash_.begin()),
+                                      static_cast<size_t>(end - begin));
+  }
+
+  // Reads carrier `c` again for a record that refers to it. Loaded objects stay until the next
+  // object is emitted (ForgetLoaded), so their number is bounded by what one object refers to.
+  const StixObject* LoadCarrier(uint32_t c) const {
+    for (size_t i = 0; i < loaded_used_; ++i) {
+      if (loaded_[i]->carrier == c) return loaded_[i]->ok ? &loaded_[i]->object : nullptr;
+    }
+    if (loaded_used_ == loaded_.size()) loaded_.push_back(std::make_unique<LoadedObject>());
+    LoadedObject& l = *loaded_[loaded_used_++];
+    peak_loaded_ = std::max(peak_loaded_, loaded_used_);
+    l.carrier = c;
+    l.ok = false;
+    const Carrier& entry = carriers_[c];
+    if (!input_->ReadAt(entry.offset, entry.length, l.text).ok()) return nullptr;
+    l.text.reserve(l.text.size() + readers::kJsonPadding);
+    if (!ParseCarrier(l.text, entry, l.parser, l.object).ok()) return nullptr;
+    l.ok = true;
+    return &l.object;
+  }
+
+  void ForgetLoaded() { loaded_used_ = 0; }
+
+  // Parses a carrier's text into `out` (valid until `parser` parses again).
+  Status ParseCarrier(std::string_view json, const Carrier& c, dom::parser& parser,
+                      StixObject& out) const {
+    dom::element e;
+    if (auto error = parser.parse(json.data(), json.size(), false).get(e);
+        error != simdjson::SUCCESS) {
+      return InvalidArgument(file_ + ": not valid JSON: " + simdjson::error_message(error) + " (" +
+                             ObjectPath(layout_, c.index) + ")");
+    }
+    if (auto rejection = CheckObject(e, c.index, layout_, out)) {
+      return InvalidArgument(file_ + ": " + ObjectPath(layout_, c.index) +
+                             " changed between two reads of the input");
+    }
+    return Status::Ok();
   }
 
   Tlp MarkingTlp(std::string_view ref) const {
@@ -386,9 +775,20 @@ class StixReader {
     return Tlp::kUnmarked;
   }
 
+  // The markings of the object with this id. A carrier is found by the hash of its id (a
+  // different id with the same 64-bit hash would be taken for it).
   Tlp ObjectTlp(std::string_view id) const {
-    auto it = object_tlp_.find(id);
-    return it == object_tlp_.end() ? Tlp::kUnmarked : it->second;
+    if (auto it = object_tlp_.find(id); it != object_tlp_.end()) return it->second;
+    if (!carrier_marked_) return Tlp::kUnmarked;
+    if (current_carrier_ != nullptr && current_->id == id) return current_carrier_->tlp;
+    for (const HashEntry& entry : CarrierRange(HashId(id))) {
+      if (carriers_[entry.position].kept) return carriers_[entry.position].tlp;
+    }
+    return Tlp::kUnmarked;
+  }
+
+  bool InObservedData(std::string_view id) const {
+    return !in_observed_data_.empty() && in_observed_data_.count(HashId(id)) > 0;
   }
 
   // Granular markings of `o` whose selectors cover `field` ("pattern", "objects.0.value").
@@ -450,11 +850,12 @@ class StixReader {
 
   // ---- pass 1: objects, duplicates, index --------------------------------------------------
 
-  void AddObject(dom::element e, size_t index, Layout layout) {
+  // The object at `index` as a StixObject, or why it is not one.
+  std::optional<Rejection> CheckObject(dom::element e, size_t index, Layout layout,
+                                       StixObject& out) const {
     dom::object o;
     if (e.get_object().get(o) != simdjson::SUCCESS) {
-      Reject(ObjectPath(layout, index), "not a JSON object", simdjson::minify(e));
-      return;
+      return MakeRejection(ObjectPath(layout, index), "not a JSON object", simdjson::minify(e));
     }
     // "type", "id" and the key filter in one walk over the keys (the first of a repeated key
     // counts, as with a lookup).
@@ -474,60 +875,195 @@ class StixReader {
       }
     }
     if (!type || type->empty()) {
-      Reject(ObjectPath(layout, index), "object without a type", simdjson::minify(e));
-      return;
+      return MakeRejection(ObjectPath(layout, index), "object without a type", simdjson::minify(e));
     }
     if (!id || id->empty()) {
       // STIX 2.0 embedded observables aside, every object has an id.
-      Reject(ObjectPath(layout, index), "object without an id", simdjson::minify(e));
-      return;
+      return MakeRejection(ObjectPath(layout, index), "object without an id", simdjson::minify(e));
     }
     if (id->size() < type->size() + 2 || id->substr(0, type->size()) != *type ||
         id->substr(type->size(), 2) != "--") {
-      Reject(ObjectPath(layout, index) + ".id",
-             "id does not start with its type '" + std::string(*type) + "--'", *id);
-      return;
+      return MakeRejection(ObjectPath(layout, index) + ".id",
+                           "id does not start with its type '" + std::string(*type) + "--'", *id);
     }
-    StixObject& so = objects_.emplace_back();
-    so.type = *type;
-    so.id = *id;
-    so.object = o;
-    so.keys = keys;
-    so.index = static_cast<uint32_t>(index);
-    so.layout = layout;
+    out.type = *type;
+    out.id = *id;
+    out.object = o;
+    out.keys = keys;
+    out.index = static_cast<uint32_t>(index);
+    out.layout = layout;
+    out.kept = true;
+    return std::nullopt;
   }
 
-  Status CollectObjects(dom::element root) {
-    dom::array list;
-    dom::object top;
-    if (root.get_array().get(list) == simdjson::SUCCESS) {
-      objects_.reserve(list.size());
-      size_t i = 0;
-      for (dom::element e : list) AddObject(e, i++, Layout::kArray);
+  void AddObject(dom::element e, size_t index, Layout layout) {
+    StixObject so;
+    if (auto rejection = CheckObject(e, index, layout, so)) {
+      Deliver(std::move(*rejection));
+      return;
+    }
+    objects_.push_back(so);
+  }
+
+  // Pass 1, one element of the streamed array. Rejections wait until the envelope shows the
+  // document is a bundle (or an array) whose elements these are.
+  Status CollectElement(const readers::JsonStreamElement& e) {
+    layout_ = e.path_index == 0 ? Layout::kBundle : Layout::kArray;
+    const size_t index = e.indices.empty() ? 0 : e.indices.back();
+    if (index > UINT32_MAX) return InvalidArgument(file_ + ": more than 2^32 objects");
+    if (e.too_large) {
+      pending_rejections_.push_back(MakeRejection(
+          ObjectPath(layout_, index),
+          "object larger than " + std::to_string(kMaxObjectBytes >> 20) + " MiB: not read",
+          e.json));
       return Status::Ok();
     }
+    if (e.json.size() > UINT32_MAX) return InvalidArgument(file_ + ": object too large");
+    // Most objects are carriers with a plain header: no parse in this pass.
+    CarrierHeader& h = header_;
+    if (HeaderScanner(e.json).Scan(h) && h.has_type && h.has_id && IsCarrierType(h.type) &&
+        h.id.size() >= h.type.size() + 2 && h.id.substr(0, h.type.size()) == h.type &&
+        h.id.substr(h.type.size(), 2) == "--") {
+      AddCarrier(e, index, h);
+      return Status::Ok();
+    }
+    dom::element element;
+    if (auto error = parser_.parse(e.json.data(), e.json.size(), false).get(element);
+        error != simdjson::SUCCESS) {
+      return InvalidArgument(file_ + ": not valid JSON: " + simdjson::error_message(error) + " (" +
+                             ObjectPath(layout_, index) + ")");
+    }
+    StixObject o;
+    if (auto rejection = CheckObject(element, index, layout_, o)) {
+      pending_rejections_.push_back(std::move(*rejection));
+      return Status::Ok();
+    }
+    if (!IsCarrierType(o.type)) {
+      if (graph_index_.size() > 0) graph_text_ += ',';
+      graph_text_.append(e.json);
+      graph_index_.push_back(static_cast<uint32_t>(index));
+      return Status::Ok();
+    }
+    h.type = o.type;
+    h.id = o.id;
+    h.marking_refs = StrList(o, "object_marking_refs");
+    h.object_refs = StrList(o, "object_refs");
+    AddCarrier(e, index, h);
+    return Status::Ok();
+  }
+
+  void AddCarrier(const readers::JsonStreamElement& e, size_t index, const CarrierHeader& h) {
+    Carrier c;
+    c.id_hash = HashId(h.id);
+    c.offset = e.offset;
+    c.length = static_cast<uint32_t>(e.json.size());
+    c.index = static_cast<uint32_t>(index);
+    const uint32_t position = static_cast<uint32_t>(carriers_.size());
+    for (std::string_view ref : h.marking_refs) {
+      // A TLP id means the same as a marking-definition object with that id would (ReadMarking);
+      // other ids wait for the marking definitions (BuildGraph).
+      if (auto tlp = TlpFromStixMarkingId(ref)) {
+        c.tlp = MostRestrictive(c.tlp, *tlp);
+      } else {
+        pending_markings_.emplace_back(position, std::string(ref));
+      }
+    }
+    if (h.type == "observed-data") {
+      for (std::string_view ref : h.object_refs) observed_refs_.emplace_back(position, HashId(ref));
+    }
+    carriers_.push_back(c);
+    by_hash_.push_back({c.id_hash, position});
+  }
+
+  // What the document is, from what is left of it once its objects were streamed out. Sets
+  // `single` for a document that is one object.
+  Status ReadEnvelope(const std::string& envelope, bool& single) {
+    dom::parser parser;
+    dom::element root;
+    if (auto error = parser.parse(envelope).get(root); error != simdjson::SUCCESS) {
+      return InvalidArgument(file_ + ": not valid JSON: " + simdjson::error_message(error));
+    }
+    dom::object top;
+    if (root.is_array()) return Status::Ok();
     if (root.get_object().get(top) != simdjson::SUCCESS) {
       return InvalidArgument(file_ + ": not STIX: the document is neither an object nor an array");
     }
     auto type = Str(top, "type");
-    bool envelope = !type && Has(top, "objects");  // TAXII 2.1 envelope
-    if ((type && *type == "bundle") || envelope) {
-      if (!Has(top, "objects")) return Status::Ok();  // an empty bundle
-      auto objects = Arr(top, "objects");
-      if (!objects) return InvalidArgument(file_ + ": bundle 'objects' is not an array");
-      objects_.reserve(objects->size());
-      size_t i = 0;
-      for (dom::element e : *objects) AddObject(e, i++, Layout::kBundle);
+    bool taxii = !type && Has(top, "objects");  // TAXII 2.1 envelope
+    if ((type && *type == "bundle") || taxii) {
+      if (Has(top, "objects") && !Arr(top, "objects")) {
+        return InvalidArgument(file_ + ": bundle 'objects' is not an array");
+      }
       return Status::Ok();
     }
     if (type && Has(top, "id")) {
-      AddObject(root, 0, Layout::kSingle);
+      single = true;
       return Status::Ok();
     }
     return InvalidArgument(file_ + ": not STIX: no bundle, no objects and no typed object");
   }
 
+  // A document that is one object is read whole (an "objects" array of its own was streamed
+  // out as if it were a bundle's): what pass 1 kept is dropped.
+  Status ReadSingleObject(StixInput& input) {
+    pending_rejections_ = {};
+    carriers_ = {};
+    pending_markings_ = {};
+    observed_refs_ = {};
+    graph_index_ = {};
+    COTENANT_ASSIGN_OR_RETURN(graph_text_, input.ReadAll());
+    graph_text_.reserve(graph_text_.size() + readers::kJsonPadding);
+    dom::element root;
+    if (auto error = graph_parser_.parse(graph_text_).get(root); error != simdjson::SUCCESS) {
+      return InvalidArgument(file_ + ": not valid JSON: " + simdjson::error_message(error));
+    }
+    layout_ = Layout::kSingle;
+    AddObject(root, 0, Layout::kSingle);
+    return Status::Ok();
+  }
+
+  // The graph objects' texts, kept in pass 1, parsed as one array: the maps built from them
+  // point into this document for the rest of the read.
+  Status ParseGraphObjects() {
+    graph_text_ += ']';
+    graph_text_.reserve(graph_text_.size() + readers::kJsonPadding);
+    dom::element root;
+    if (auto error = graph_parser_.parse(graph_text_).get(root); error != simdjson::SUCCESS) {
+      return InvalidArgument(file_ + ": not valid JSON: " + simdjson::error_message(error));
+    }
+    dom::array list;
+    if (root.get_array().get(list) != simdjson::SUCCESS || list.size() != graph_index_.size()) {
+      return InvalidArgument(file_ + ": the objects kept in the first pass do not parse back");
+    }
+    objects_.reserve(graph_index_.size());
+    size_t k = 0;
+    for (dom::element e : list) {
+      StixObject so;
+      if (CheckObject(e, graph_index_[k++], layout_, so)) {
+        return InvalidArgument(file_ + ": the objects kept in the first pass do not parse back");
+      }
+      objects_.push_back(so);
+    }
+    graph_index_ = {};
+    return Status::Ok();
+  }
+
+  // Of two objects with one id and different content, the one with the newer `modified`.
+  static bool Newer(std::string_view prev_modified, std::string_view this_modified) {
+    auto tp = Timestamp::Parse(prev_modified);
+    auto tt = Timestamp::Parse(this_modified);
+    return tp.ok() && tt.ok() ? *tp < *tt : prev_modified < this_modified;
+  }
+
+  std::string DuplicateReason(std::string_view winner_path) const {
+    return "duplicate id with different content: kept the newest modified (" +
+           std::string(winner_path) + ")";
+  }
+
+  // Duplicate ids: the same object twice is kept once; different content keeps the newest
+  // `modified` and reports the other. Reports come in document order of the later object.
   void IndexObjects() {
+    std::vector<std::pair<uint32_t, Rejection>> reports;
     by_id_.reserve(objects_.size());
     for (auto& o : objects_) {
       auto [it, inserted] = by_id_.emplace(o.id, &o);
@@ -539,19 +1075,70 @@ class StixReader {
         o.kept = false;  // the same object twice: nothing to report
         continue;
       }
-      auto prev_modified = Str(*prev, "modified").value_or("");
-      auto this_modified = Str(o, "modified").value_or("");
-      auto tp = Timestamp::Parse(prev_modified);
-      auto tt = Timestamp::Parse(this_modified);
-      bool this_newer = tp.ok() && tt.ok() ? *tp < *tt : prev_modified < this_modified;
+      bool this_newer = Newer(Str(*prev, "modified").value_or(""), Str(o, "modified").value_or(""));
       StixObject* loser = this_newer ? prev : &o;
       StixObject* winner = this_newer ? &o : prev;
       loser->kept = false;
       it->second = winner;
-      Reject(
-          loser->Path(),
-          "duplicate id with different content: kept the newest modified (" + winner->Path() + ")",
-          o.id);
+      reports.emplace_back(o.index,
+                           MakeRejection(loser->Path(), DuplicateReason(winner->Path()), o.id));
+    }
+    IndexCarriers(reports);
+    std::stable_sort(reports.begin(), reports.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [index, r] : reports) Deliver(std::move(r));
+    for (const auto& [c, hash] : observed_refs_) {
+      if (carriers_[c].kept) in_observed_data_.insert(hash);
+    }
+    observed_refs_ = {};
+  }
+
+  // Sorts the carriers by id hash (document order among equal hashes); carriers whose ids
+  // hash alike are read again to tell duplicates from collisions.
+  void IndexCarriers(std::vector<std::pair<uint32_t, Rejection>>& reports) {
+    SortByHash(by_hash_);
+    struct Seen {
+      uint32_t carrier;
+      std::string id, minified, modified;
+    };
+    dom::parser parser;
+    std::string text;
+    for (size_t begin = 0; begin < by_hash_.size();) {
+      size_t end = begin + 1;
+      while (end < by_hash_.size() && by_hash_[end].hash == by_hash_[begin].hash) ++end;
+      const size_t group_begin = begin;
+      begin = end;
+      if (end - group_begin == 1) continue;
+      std::vector<Seen> winners;  // one per distinct id, in document order
+      for (size_t k = group_begin; k < end; ++k) {
+        const uint32_t position = by_hash_[k].position;
+        Carrier& c = carriers_[position];
+        StixObject o;
+        if (!input_->ReadAt(c.offset, c.length, text).ok()) continue;
+        text.reserve(text.size() + readers::kJsonPadding);
+        if (!ParseCarrier(text, c, parser, o).ok()) continue;
+        Seen seen{position, std::string(o.id), simdjson::minify(o.object),
+                  std::string(Str(o, "modified").value_or(""))};
+        auto w = std::find_if(winners.begin(), winners.end(),
+                              [&](const Seen& x) { return x.id == seen.id; });
+        if (w == winners.end()) {
+          winners.push_back(std::move(seen));
+          continue;
+        }
+        if (w->minified == seen.minified) {
+          c.kept = false;  // the same object twice: nothing to report
+          continue;
+        }
+        bool this_newer = Newer(w->modified, seen.modified);
+        Carrier& prev = carriers_[w->carrier];
+        Carrier& loser = this_newer ? prev : c;
+        Carrier& winner = this_newer ? c : prev;
+        loser.kept = false;
+        reports.emplace_back(
+            c.index, MakeRejection(ObjectPath(layout_, loser.index),
+                                   DuplicateReason(ObjectPath(layout_, winner.index)), seen.id));
+        if (this_newer) *w = std::move(seen);
+      }
     }
   }
 
@@ -566,6 +1153,11 @@ class StixReader {
         ReadMarking(o);
       }
     }
+    for (const auto& [c, ref] : pending_markings_) {
+      carriers_[c].tlp = MostRestrictive(carriers_[c].tlp, MarkingTlp(ref));
+    }
+    pending_markings_ = {};
+    for (const Carrier& c : carriers_) carrier_marked_ |= c.kept && c.tlp != Tlp::kUnmarked;
     for (auto& o : objects_) {
       if (!o.kept) continue;
       Tlp tlp = Tlp::kUnmarked;
@@ -594,7 +1186,9 @@ class StixReader {
       } else if (o.type == "report" || o.type == "grouping") {
         ReadReport(o);
       } else if (o.type == "observed-data") {
-        for (std::string_view ref : StrList(o, "object_refs")) in_observed_data_.insert(ref);
+        for (std::string_view ref : StrList(o, "object_refs")) {
+          in_observed_data_.insert(HashId(ref));
+        }
       }
     }
   }
@@ -783,6 +1377,24 @@ class StixReader {
 
   // ---- emission --------------------------------------------------------------------------
 
+  void EmitObject(const StixObject& o) {
+    ForgetLocalEmissions();
+    ForgetLoaded();
+    if (o.type == "indicator") {
+      EmitIndicator(o);
+    } else if (o.type == "observed-data") {
+      EmitObservedData(o);
+    } else if (o.type == "sighting") {
+      EmitSighting(o);
+    } else if (o.type == "relationship") {
+      EmitValueRelationship(o);
+    } else if (o.type == "x-misp-attribute") {
+      EmitMispAttribute(o);
+    } else if (IsScoType(o.type) && !InObservedData(o.id)) {
+      EmitTopLevelSco(o);
+    }
+  }
+
   void EmitActors() {
     std::map<std::string_view, std::vector<std::string>> revoked_aliases;
     for (const auto& [from, to] : revoked_by_) {
@@ -841,6 +1453,14 @@ class StixReader {
       }
       sink_.OnActor(std::move(a));
     }
+  }
+
+  // The reports listing `id` (looked up without inserting: `id` may be a carrier's, whose text
+  // does not outlive its emission).
+  const std::vector<std::string_view>& ReportsOf(std::string_view id) const {
+    static const std::vector<std::string_view> kNone;
+    auto it = reports_of_.find(id);
+    return it == reports_of_.end() ? kNone : it->second;
   }
 
   // The markings an object carries, or (when it has none) those of the reports listing it.
@@ -1368,8 +1988,9 @@ class StixReader {
         }
         if (reference_only) {
           if (auto url = Str(sco, "value")) {
-            for (std::string_view r : reports_of_[o.id])
+            for (std::string_view r : ReportsOf(o.id)) {
               report_links_[r].push_back(std::string(*url));
+            }
           }
           continue;
         }
@@ -1385,8 +2006,9 @@ class StixReader {
         if (sco == nullptr || !IsScoType(sco->type)) continue;
         if (reference_only) {
           if (auto url = Str(*sco, "value")) {
-            for (std::string_view r : reports_of_[o.id])
+            for (std::string_view r : ReportsOf(o.id)) {
               report_links_[r].push_back(std::string(*url));
+            }
           }
           continue;
         }
@@ -1506,11 +2128,40 @@ class StixReader {
   const ReadOptions& options_;
   IngestSink& sink_;
 
-  // Filled once by CollectObjects and never grown after: the maps below point into it.
+  StixInput* input_ = nullptr;
+  Layout layout_ = Layout::kBundle;
+  dom::parser parser_;  // each streamed object in turn
+  // The graph objects (everything but carriers): their texts as one JSON array, its parse,
+  // and the objects in it, filled once and never grown after: the maps below point into them.
+  std::string graph_text_;
+  std::vector<uint32_t> graph_index_;  // pass 1: index in the document of each kept text
+  dom::parser graph_parser_;
   std::vector<StixObject> objects_;
+  // Carriers in document order, and their positions sorted by id hash.
+  std::vector<Carrier> carriers_;
+  // Carriers by id hash, sorted after pass 1 (document order among equal hashes).
+  std::vector<HashEntry> by_hash_;
+  CarrierHeader header_;
+  std::vector<std::pair<uint32_t, std::string>> pending_markings_;  // carrier, marking ref
+  std::vector<std::pair<uint32_t, uint64_t>> observed_refs_;        // observed-data, ref hash
+  bool carrier_marked_ = false;
+  std::vector<Rejection> pending_rejections_;  // pass 1, until the envelope is read
+  // The carrier being emitted (pass 2), and carriers read again for what it refers to.
+  const Carrier* current_carrier_ = nullptr;
+  const StixObject* current_ = nullptr;
+  struct LoadedObject {
+    uint32_t carrier = 0;
+    bool ok = false;
+    std::string text;
+    dom::parser parser;
+    StixObject object;
+  };
+  mutable std::vector<std::unique_ptr<LoadedObject>> loaded_;
+  mutable size_t loaded_used_ = 0;
+  mutable size_t peak_loaded_ = 0;
   // Every object by id (duplicates are found here): a flat table, one slot per object and no
   // node allocation, since bundles hold millions of objects.
-  boost::unordered_flat_map<std::string_view, StixObject*> by_id_;
+  boost::unordered_flat_map<std::string_view, StixObject*> by_id_;  // graph objects
   std::unordered_map<std::string_view, std::string> identity_name_;
   std::unordered_map<std::string_view, Tlp> marking_tlp_;
   std::unordered_map<std::string_view, Tlp> object_tlp_;
@@ -1521,7 +2172,7 @@ class StixReader {
   std::unordered_map<std::string_view, std::vector<std::string_view>> report_members_;
   std::unordered_map<std::string_view, std::vector<std::string_view>> reports_of_;
   std::unordered_map<std::string_view, std::vector<std::string>> report_links_;
-  std::unordered_set<std::string_view> in_observed_data_;
+  boost::unordered_flat_set<uint64_t> in_observed_data_;  // id hashes
   std::unordered_map<std::string_view, std::string_view> infrastructure_of_;
   std::unordered_map<std::string_view, std::vector<Attribution>> attributions_;
   std::set<std::string> emitted_sources_;
@@ -1547,28 +2198,26 @@ class StixReader {
 
 Status ReadStixText(std::string_view json, const std::string& name, const ReadOptions& options,
                     IngestSink& sink) {
-  dom::parser parser;
-  simdjson::padded_string padded(json);
-  dom::element root;
-  if (auto error = parser.parse(padded).get(root); error != simdjson::SUCCESS) {
-    return InvalidArgument(name + ": not valid JSON: " + simdjson::error_message(error));
-  }
+  return ReadStixText(json, name, options, sink, StixReadTuning{});
+}
+
+Status ReadStixText(std::string_view json, const std::string& name, const ReadOptions& options,
+                    IngestSink& sink, const StixReadTuning& tuning) {
+  TextInput input(json, name);
   StixReader reader(name, options, sink);
-  return reader.Read(root);
+  return reader.Run(input, tuning);
 }
 
 Status ReadStix(const std::string& path, const ReadOptions& options, IngestSink& sink) {
-  simdjson::padded_string json;
-  if (auto error = simdjson::padded_string::load(path).get(json); error != simdjson::SUCCESS) {
-    return IoError(path + ": cannot read: " + simdjson::error_message(error));
-  }
-  dom::parser parser;
-  dom::element root;
-  if (auto error = parser.parse(json).get(root); error != simdjson::SUCCESS) {
-    return InvalidArgument(path + ": not valid JSON: " + simdjson::error_message(error));
-  }
+  return ReadStix(path, options, sink, StixReadTuning{});
+}
+
+Status ReadStix(const std::string& path, const ReadOptions& options, IngestSink& sink,
+                const StixReadTuning& tuning) {
+  FileInput input(path);
+  COTENANT_RETURN_IF_ERROR(input.Open());
   StixReader reader(path, options, sink);
-  return reader.Read(root);
+  return reader.Run(input, tuning);
 }
 
 bool LooksLikeStix(std::string_view head) {

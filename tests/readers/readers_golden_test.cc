@@ -45,8 +45,6 @@ std::vector<GoldenCase> FindCases() {
   fs::path root = "tests/golden/readers";
   for (const auto& dir : fs::directory_iterator(root)) {
     if (!dir.is_directory()) continue;
-    // tests/readers/stix_test.cc runs the STIX reader's golden files with its own layout.
-    if (dir.path().filename() == "stix") continue;
     for (const auto& entry : fs::directory_iterator(dir.path())) {
       std::string ext = entry.path().extension().string();
       if (ext == ".expected" || ext == ".options") continue;

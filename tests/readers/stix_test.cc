@@ -314,5 +314,80 @@ TEST(StixReaderTest, AttackIntrusionSetsBecomeActors) {
   }
 }
 
+// Memory stays flat: of a bundle of many indicators the reader keeps an entry per indicator, not
+// its text; its read buffer does not grow with the bundle; the few graph objects keep their
+// text. Attribution through those graph objects still reaches the indicators.
+TEST(StixReaderTest, StreamingKeepsEntriesNotText) {
+  constexpr int kIndicators = 20000;
+  std::string graph =
+      R"({"type":"intrusion-set","id":"intrusion-set--11111111-0000-4000-8000-000000000001",)"
+      R"("name":"Flat Bear"},)"
+      R"({"type":"relationship","id":"relationship--33333333-0000-4000-8000-000000000001",)"
+      R"("relationship_type":"indicates","source_ref":)"
+      R"("indicator--22222222-0000-4000-8000-000000000007","target_ref":)"
+      R"("intrusion-set--11111111-0000-4000-8000-000000000001"})";
+  std::string text = R"({"type":"bundle","id":"bundle--1","objects":[)" + graph;
+  char id[64];
+  for (int i = 0; i < kIndicators; ++i) {
+    std::snprintf(id, sizeof id, "indicator--22222222-0000-4000-8000-%012d", i);
+    text += R"(,{"type":"indicator","spec_version":"2.1","id":")" + std::string(id) +
+            R"(","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z",)"
+            R"("pattern_type":"stix","pattern":"[ipv4-addr:value = '10.0.)" +
+            std::to_string(i / 256 % 256) + "." + std::to_string(i % 256) +
+            R"(']","valid_from":"2024-01-01T00:00:00Z"})";
+  }
+  text += "]}";
+  ASSERT_GT(text.size(), size_t{5} << 20);
+  StixReadStats stats;
+  StixReadTuning tuning;
+  tuning.read_chunk_bytes = 64 << 10;
+  tuning.stats = &stats;
+  testing::RecordingSink sink;
+  Status s = ReadStixText(text, "flat.json", ReadOptions{}, sink, tuning);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(sink.observations.size(), size_t{kIndicators});
+  EXPECT_TRUE(sink.rejections.empty());
+  EXPECT_EQ(stats.carriers, size_t{kIndicators});
+  EXPECT_EQ(stats.graph_objects, 2u);
+  EXPECT_LE(stats.graph_text_bytes, graph.size() + 2);  // "[" "]"
+  EXPECT_LT(stats.peak_buffer_bytes, size_t{512} << 10) << "of " << text.size() << " bytes";
+  EXPECT_EQ(stats.peak_loaded_objects, 0u);
+  size_t attributed = 0;
+  for (const auto& o : sink.observations) {
+    if (o.actor.empty()) continue;
+    ++attributed;
+    EXPECT_EQ(o.location.json_path, "$.objects[9].pattern");  // indicator 7 after 2 graph objects
+    EXPECT_EQ(o.actor, "Flat Bear");
+  }
+  EXPECT_EQ(attributed, 1u);
+}
+
+// The reader streams the objects array twice and reads some objects again at their offset:
+// what it delivers must not depend on the size of the reads, nor on whether the input is a
+// file or text in memory.
+TEST(StixReaderTest, ReadsTheSameInAnyChunkSize) {
+  std::vector<std::string> files;
+  for (const char* dir : {"tests/golden/readers/stix", "fuzz/corpus/stix"}) {
+    for (const auto& entry : fs::directory_iterator(testing::SourcePath(dir))) {
+      if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_GE(files.size(), 15u);
+  for (const auto& path : files) {
+    testing::RecordingSink from_file;
+    Status file_status = ReadStix(path, ReadOptions{}, from_file);
+    std::string text = testing::ReadFile(path);
+    for (size_t chunk : {size_t{1}, size_t{7}, size_t{64}, size_t{4096}}) {
+      testing::RecordingSink sink;
+      StixReadTuning tuning;
+      tuning.read_chunk_bytes = chunk;
+      Status s = ReadStixText(text, path, ReadOptions{}, sink, tuning);
+      EXPECT_EQ(s.ToString(), file_status.ToString()) << path << " chunk " << chunk;
+      EXPECT_EQ(sink.Dump(), from_file.Dump()) << path << " chunk " << chunk;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace cotenant
