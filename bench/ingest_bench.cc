@@ -668,7 +668,7 @@ void BM_IngestPeakMemory(benchmark::State& state) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
   }
   state.SetItemsProcessed(state.iterations() * n);
-  fs::remove_all(dir);
+  RemoveTempDir(dir);
 }
 BENCHMARK(BM_IngestPeakMemory)
     ->ArgsProduct({{0, 1, 2, 3}, {100'000, 1'000'000}})

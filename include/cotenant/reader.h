@@ -5,7 +5,7 @@
 // and the reader goes on. The returned Status is an error only when the input as a whole cannot
 // be read (missing file, not the format at all, truncated JSON document); records already
 // delivered stay delivered, and the caller (the ingest transaction) decides whether to keep them.
-// JSON documents are read whole (simdjson needs the document in memory); line formats stream.
+// Line formats and MISP events stream in bounded memory; other JSON documents are read whole.
 #pragma once
 
 #include <optional>

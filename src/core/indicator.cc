@@ -165,7 +165,7 @@ Result<Indicator> ParseTls(IndicatorType type, TlsFingerprintKind kind, std::str
 // port or brackets.
 std::string_view HostOf(std::string_view authority_and_more) {
   std::string_view s = authority_and_more;
-  size_t end = s.find_first_of("/?#");
+  size_t end = core::FindAuthorityEnd(s);
   if (end != std::string_view::npos) s = s.substr(0, end);
   if (size_t at = s.rfind('@'); at != std::string_view::npos) s.remove_prefix(at + 1);
   if (!s.empty() && s.front() == '[') {
@@ -179,7 +179,7 @@ std::string_view HostOf(std::string_view authority_and_more) {
 bool PathHasBotToken(std::string_view s) {
   for (size_t at = s.find("/bot"); at != std::string_view::npos; at = s.find("/bot", at + 1)) {
     std::string_view rest = s.substr(at + 4);
-    size_t end = rest.find_first_of("/?#");
+    size_t end = core::FindAuthorityEnd(rest);
     if (shape::IsBotTokenShape(rest.substr(0, end))) return true;
   }
   return false;
@@ -288,6 +288,7 @@ Result<Indicator> ClassifyRefangedToken(std::string_view t, const ClassifyOption
         return InvalidArgument(fmt::format(
             "{}: URL scheme `{}` is not one of cotenant's indicator schemes", Quoted(t), scheme));
       }
+      if (canonical == scheme) return ClassifyUrl(t);
       std::string url;
       url.reserve(canonical.size() + t.size() - sep);
       url.append(canonical).append(t.substr(sep));
@@ -528,31 +529,21 @@ namespace {
 // ('"', '\'', '`', '+', '<') or a marker ('[', '(', '{', '\\', "hx", "fX", "h*"...) and without
 // the space of a spelled-out " dot ". Nearly every value a feed declares passes.
 bool RefangsToItself(std::string_view text) {
+  // 0: never in such text; 1: fine; 2: fine unless an 'x' or 'X' follows (h, H, f, F).
+  static constexpr auto kClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0x21; c < 0x7f; ++c) t[c] = 1;
+    for (char c : std::string_view("\"'`+<[({\\*")) t[static_cast<unsigned char>(c)] = 0;
+    for (char c : std::string_view("hHfF")) t[static_cast<unsigned char>(c)] = 2;
+    return t;
+  }();
   if (text.empty()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c <= 0x20 || c >= 0x7f) return false;  // also non-ASCII (char is signed)
-    switch (c) {
-      case '"':
-      case '\'':
-      case '`':
-      case '+':
-      case '<':
-      case '[':
-      case '(':
-      case '{':
-      case '\\':
-      case '*':
-        return false;
-      case 'h':
-      case 'H':
-      case 'f':
-      case 'F':
-        if (i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'X')) return false;
-        break;
-      default:
-        break;
-    }
+  const size_t n = text.size();
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t k = kClass[static_cast<unsigned char>(text[i])];
+    if (k == 1) continue;
+    if (k == 0) return false;
+    if (i + 1 < n && (text[i + 1] == 'x' || text[i + 1] == 'X')) return false;
   }
   return true;
 }

@@ -1,6 +1,8 @@
 #include "core/text.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace cotenant::core {
 namespace {
@@ -39,6 +41,13 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
 
 size_t FindInvalidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    // Runs of ASCII, which is always well-formed, eight bytes at a time.
+    uint64_t word;
+    while (i + 8 <= text.size() &&
+           (std::memcpy(&word, text.data() + i, 8), (word & 0x8080808080808080ULL) == 0)) {
+      i += 8;
+    }
+    if (i == text.size()) break;
     size_t len = Utf8SequenceLength(text, i);
     if (len == 0) return i;
     i += len;

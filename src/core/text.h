@@ -26,6 +26,16 @@ inline bool IsAsciiHexDigit(char c) {
 inline char AsciiToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 inline char AsciiToUpper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
 std::string AsciiLower(std::string_view text);
+
+// Offset of the first '/', '?' or '#' (where a URL's authority ends), npos when none. A plain
+// loop: string_view::find_first_of calls memchr once per byte.
+inline size_t FindAuthorityEnd(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '/' || c == '?' || c == '#') return i;
+  }
+  return std::string_view::npos;
+}
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreAsciiCase(std::string_view text, std::string_view prefix);
 

@@ -1,5 +1,6 @@
 #include "cotenant/url.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <optional>
@@ -135,7 +136,7 @@ Result<Url> Url::Parse(std::string_view text) {
   }
 
   std::string_view after = text.substr(sep + 3);
-  size_t authority_end = after.find_first_of("/?#");
+  size_t authority_end = core::FindAuthorityEnd(after);
   std::string_view authority = after.substr(0, authority_end);
   std::string_view rest =
       authority_end == std::string_view::npos ? std::string_view() : after.substr(authority_end);
@@ -181,7 +182,8 @@ Result<Url> Url::Parse(std::string_view text) {
     // Without brackets and a colon only a dotted quad is an address: a host with another byte
     // is a name, which spares building IpAddress::Parse's error for every named host.
     std::optional<IpAddress> ip;
-    if (host.find_first_not_of("0123456789.") == std::string_view::npos) {
+    if (std::all_of(host.begin(), host.end(),
+                    [](char c) { return core::IsAsciiDigit(c) || c == '.'; })) {
       if (auto parsed = IpAddress::Parse(host); parsed.ok()) ip = *parsed;
     }
     if (ip) {
@@ -234,16 +236,18 @@ Result<Url> Url::ParseLenient(std::string_view text) {
 }
 
 std::string Url::ToString() const {
-  std::string out = scheme_ + "://";
-  if (!userinfo_.empty()) out += userinfo_ + "@";
+  std::string out;
+  out.reserve(scheme_.size() + userinfo_.size() + host_.size() + path_.size() + query_.size() + 16);
+  out.append(scheme_).append("://");
+  if (!userinfo_.empty()) out.append(userinfo_).append("@");
   if (host_is_ip_ && host_.find(':') != std::string::npos) {
-    out += "[" + host_ + "]";
+    out.append("[").append(host_).append("]");
   } else {
-    out += host_;
+    out.append(host_);
   }
-  if (port_) out += ":" + std::to_string(*port_);
-  out += path_;
-  if (has_query_) out += "?" + query_;
+  if (port_) out.append(":").append(std::to_string(*port_));
+  out.append(path_);
+  if (has_query_) out.append("?").append(query_);
   return out;
 }
 

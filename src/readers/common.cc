@@ -398,13 +398,50 @@ std::optional<Result<Indicator>> ParseDeclaredHashDirectly(std::string_view text
   }
   // In a Telegram context a hex word starting with a letter classifies as a handle.
   if (options.telegram_context || text.size() != digits) return std::nullopt;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return std::nullopt;
-    }
+  // ParseIndicatorAs(declared, text) gives the lower-case digits as value and display; they are
+  // built here in the pass that checks them.
+  std::string lower(text.size(), '\0');
+  char* digits_out = lower.data();
+  unsigned bad = 0;  // no early exit: the loop vectorizes
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto folded = static_cast<unsigned char>(c | 0x20);  // 'A'-'F' -> 'a'-'f'; digits stay
+    const bool digit = static_cast<unsigned char>(c - '0') < 10;
+    const bool letter = static_cast<unsigned char>(folded - 'a') < 6;
+    bad |= static_cast<unsigned>(!(digit | letter));
+    digits_out[i] = static_cast<char>(folded);
   }
-  return ParseIndicatorAs(declared, text);
+  if (bad != 0) return std::nullopt;
+  Indicator out;
+  out.type = declared;
+  out.display = lower;
+  out.value = std::move(lower);
+  return Result<Indicator>(std::move(out));
 }
+
+namespace {
+
+// Four decimal octets 0-255 without leading zeros, dot-separated: what IpAddress::Parse reads
+// as IPv4 and writes back unchanged.
+bool IsCanonicalDottedQuad(std::string_view s) {
+  int octets = 0;
+  size_t i = 0;
+  while (true) {
+    const size_t start = i;
+    unsigned value = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) {
+      value = value * 10 + static_cast<unsigned>(s[i] - '0');
+      ++i;
+    }
+    const size_t len = i - start;
+    if (len == 0 || value > 255 || (len > 1 && s[start] == '0')) return false;
+    if (++octets == 4) return i == s.size();
+    if (i >= s.size() || s[i] != '.') return false;
+    ++i;
+  }
+}
+
+}  // namespace
 
 std::optional<Result<Indicator>> ParseDeclaredDirectly(std::string_view text,
                                                        IndicatorType declared,
@@ -425,6 +462,13 @@ std::optional<Result<Indicator>> ParseDeclaredDirectly(std::string_view text,
   }
   if (only_digits_and_dots) {
     // The cascade reads digits and dots as an address first; other outcomes go through it.
+    if (IsCanonicalDottedQuad(text)) {
+      Indicator out;
+      out.type = IndicatorType::kIpv4;
+      out.value.assign(text);
+      out.display.assign(text);
+      return Result<Indicator>(std::move(out));
+    }
     Result<Indicator> ip = ParseIndicatorAs(IndicatorType::kIpv4, text);
     if (ip.ok()) return ip;
     return std::nullopt;

@@ -487,6 +487,9 @@ Result<std::string> Scanner::Run() {
   }
   if (options_.read_chunk_bytes == 0) return InvalidArgument("read_chunk_bytes must be positive");
   data_.resize(options_.read_chunk_bytes + kJsonPadding);
+  if (options_.stats) {
+    options_.stats->peak_buffer_bytes = std::max(options_.stats->peak_buffer_bytes, data_.size());
+  }
   // A UTF-8 byte order mark is not JSON but common in exported files.
   while (len_ < 3) {
     COTENANT_ASSIGN_OR_RETURN(bool more, Fill());

@@ -17,12 +17,29 @@
 // (ip-port, domain-ip), a domain and an IP of one object give a "resolves-to" relationship;
 // non-indicator attributes (filename, text, size...) describe the object. Top-level attributes
 // whose type is not an indicator (regkey, mutex, text...) are rejected with that reason.
+//
+// Memory stays flat in the input's size: the document is streamed (readers/json_stream.h) in
+// two passes. The first builds the envelope (the document with the events' Attribute and Object
+// arrays left empty: event fields, Orgc, Tag, Galaxy, which exports often write after the
+// attributes) and collects the "link" attributes, references for every value of their event
+// wherever they stand. The second hands out each attribute and object, one small JSON text at
+// a time, read with its event's context. Events whose arrays no streamed path reaches (a
+// "response" that is an object, arrays in arrays) are read from the envelope, which then holds
+// them whole, as before. Records come in file order (MISP writes Attribute before Object).
+// A document whose brackets or strings do not close fails in the first pass, before anything
+// is read; an attribute or object that is not valid JSON fails the read in the second, after
+// the elements before it were delivered.
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <set>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "readers/json_stream.h"
 #include "readers/json_util.h"
 #include "readers/readers.h"
 
@@ -153,12 +170,21 @@ struct AttributeFields {
 };
 
 // What one attribute says.
+// One per reader, cleared for each attribute so that its buffers are reused.
 struct Mapped {
   std::vector<Indicator> indicators;
   std::optional<std::pair<Indicator, Indicator>> resolves;  // domain|ip
   std::string note;                                         // filename of filename|hash
   std::string port;                                         // a bare port attribute
   bool reference = false;                                   // link
+
+  void Clear() {
+    indicators.clear();
+    resolves.reset();
+    note.clear();
+    port.clear();
+    reference = false;
+  }
 };
 
 std::optional<IndicatorType> HashType(std::string_view t) {
@@ -177,9 +203,9 @@ std::string EndpointText(const Indicator& ip, std::string_view port) {
   return ip.value + ":" + std::string(port);
 }
 
-// Maps a MISP attribute type and value. Unknown types give kUnsupported.
-Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
-  Mapped m;
+// Maps a MISP attribute type and value into `m`. Unknown types give kUnsupported.
+Status MapAttribute(std::string_view type, std::string_view value, Mapped& m) {
+  m.Clear();
   auto one = [&](IndicatorType t, std::string_view v) -> Status {
     COTENANT_ASSIGN_OR_RETURN(Indicator i, ParseFeedValue(v, t));
     m.indicators.push_back(std::move(i));
@@ -194,7 +220,7 @@ Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
   };
   if (type == "ip-dst" || type == "ip-src" || type == "ip") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kIpv4, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "ip-dst|port" || type == "ip-src|port") {
     COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
@@ -205,17 +231,17 @@ Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
     COTENANT_ASSIGN_OR_RETURN(
         Indicator ep, ParseIndicatorAs(IndicatorType::kEndpoint, EndpointText(ip, parts.second)));
     m.indicators.push_back(std::move(ep));
-    return m;
+    return Status::Ok();
   }
   if (type == "domain" || type == "hostname") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kDomain, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "hostname|port" || type == "domain|port") {
     COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kDomain, parts.first));
     m.note = "port " + std::string(parts.second);
-    return m;
+    return Status::Ok();
   }
   if (type == "domain|ip" || type == "hostname|ip") {
     COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
@@ -224,19 +250,19 @@ Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
     m.indicators.push_back(d);
     m.indicators.push_back(ip);
     m.resolves = std::make_pair(d, ip);
-    return m;
+    return Status::Ok();
   }
   if (type == "url" || type == "uri") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kUrl, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "link") {
     m.reference = true;
-    return m;
+    return Status::Ok();
   }
   if (auto h = HashType(type)) {
     COTENANT_RETURN_IF_ERROR(one(*h, value));
-    return m;
+    return Status::Ok();
   }
   if (type.starts_with("filename|")) {
     auto h = HashType(type.substr(9));
@@ -244,51 +270,57 @@ Result<Mapped> MapAttribute(std::string_view type, std::string_view value) {
     COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
     COTENANT_RETURN_IF_ERROR(one(*h, parts.second));
     m.note = "file " + std::string(parts.first);
-    return m;
+    return Status::Ok();
   }
   if (type == "x509-fingerprint-sha1") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kCertSha1, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "x509-fingerprint-sha256") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kCertSha256, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "ja3-fingerprint-md5") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kJa3, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "ja3s-fingerprint-md5") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kJa3s, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "jarm-fingerprint") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kJarm, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "email" || type == "email-src" || type == "email-dst" || type == "email-reply-to" ||
       type == "whois-registrant-email") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kEmail, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "AS") {
     COTENANT_RETURN_IF_ERROR(one(IndicatorType::kAsn, value));
-    return m;
+    return Status::Ok();
   }
   if (type == "port") {
     m.port = std::string(Trim(value));
-    return m;
+    return Status::Ok();
   }
   return Unsupported("MISP type " + std::string(type) + " is not an indicator type");
 }
 
 class EventReader {
  public:
-  EventReader(const std::string& path, const ReadOptions& options, IngestSink& sink,
-              std::set<std::string>* sources)
-      : path_(path), options_(options), sink_(sink), sources_(sources) {}
+  EventReader(const std::string& path, const ReadOptions& options, IngestSink& sink)
+      : path_(path), options_(options), sink_(sink) {}
 
-  void Read(json::element event, const std::string& jp);
+  // Starts an event: its context (source, labels, date, references) from `event` (the
+  // envelope's copy, where the streamed arrays are empty) plus the "link" attributes the first
+  // pass found in its streamed Attribute array, then reads what arrays `event` still holds.
+  void Begin(json::element event, const std::string& jp,
+             const std::vector<std::string>& streamed_links);
+  // One element of the current event's Attribute or Object array.
+  void ReadAttribute(json::element attr, const std::string& jp);
+  void ReadObject(json::element object, const std::string& jp);
 
  private:
   struct Defaults {
@@ -302,9 +334,10 @@ class EventReader {
   bool AttributeDefaults(json::element attr, const AttributeFields& f, const std::string& jp,
                          const Defaults& base, Defaults* out);
   void Emit(const Indicator& indicator, std::string_view original, const AttributeFields& f,
-            const Defaults& d, const std::string& jp, std::string_view note);
+            const Defaults& d, const std::string& jp, std::string_view note,
+            const std::vector<std::string>& references);
   void Relate(const Indicator& from, const Indicator& to, const Defaults& d, const std::string& jp);
-  void ReadObject(json::element object, const std::string& jp, const Defaults& event_defaults);
+  void ReadObjectBody(json::element object, const std::string& jp);
   void Reject(const std::string& jp, std::string reason, std::string_view text) {
     sink_.OnRejection(MakeRejection(JsonLocation(path_, jp), std::move(reason), text));
   }
@@ -312,20 +345,32 @@ class EventReader {
   const std::string& path_;
   const ReadOptions& options_;
   IngestSink& sink_;
-  std::set<std::string>* sources_;
+  std::set<std::string> sources_;  // announced through OnSource
   EventContext ctx_;
-  Observation observation_;  // reused by Emit
+  // References of the current event: its "link" attributes for its attributes; for its
+  // objects also the links of the objects read so far (an object's own links included).
+  std::vector<std::string> object_references_;
+  Defaults event_defaults_;
+  // Reused from value to value (events hold up to millions).
+  Observation observation_;
+  Mapped mapped_;
+  Defaults attribute_defaults_;
+  std::string description_;
+  std::string item_jp_;
   RoleGuesser guess_from_comment_, guess_from_description_;
 };
 
 bool EventReader::AttributeDefaults(json::element attr, const AttributeFields& f,
                                     const std::string& jp, const Defaults& base, Defaults* out) {
   *out = base;
-  std::vector<std::string> actors;
-  std::optional<Tlp> tlp;
-  ReadLabels(f.tag, f.galaxy, &actors, &tlp);
-  if (!actors.empty() && options_.actor.empty()) out->actors = std::move(actors);
-  if (tlp) out->tlp = *tlp;
+  if (f.tag || f.galaxy) {
+    std::vector<std::string> actors;
+    std::optional<Tlp> tlp;
+    ReadLabels(f.tag, f.galaxy, &actors, &tlp);
+    if (!actors.empty() && options_.actor.empty()) out->actors = std::move(actors);
+    if (tlp) out->tlp = *tlp;
+  }
+  if (!f.first_seen && !f.last_seen) return true;
   auto first = json::AsTime(f.first_seen, "first_seen");
   auto last = json::AsTime(f.last_seen, "last_seen");
   if (!first.ok() || !last.ok()) {
@@ -346,9 +391,10 @@ bool EventReader::AttributeDefaults(json::element attr, const AttributeFields& f
 
 void EventReader::Emit(const Indicator& indicator, std::string_view original,
                        const AttributeFields& f, const Defaults& d, const std::string& jp,
-                       std::string_view note) {
-  std::string comment(Trim(json::AsStr(f.comment).value_or("")));
-  std::string description = d.description;
+                       std::string_view note, const std::vector<std::string>& references) {
+  std::string_view comment = Trim(json::AsStr(f.comment).value_or(""));
+  std::string& description = description_;
+  description.assign(d.description);
   auto append = [&](std::string_view s) {
     if (s.empty()) return;
     if (!description.empty()) description += "; ";
@@ -375,15 +421,20 @@ void EventReader::Emit(const Indicator& indicator, std::string_view original,
     o.actor.assign(actor);
     o.role = ChooseRole(stated, indicator.type, options_.role);
     o.source.assign(ctx_.source);
-    o.references.assign(ctx_.references.begin(), ctx_.references.end());
+    o.references.assign(references.begin(), references.end());
     o.first_seen = d.first;
     o.last_seen = d.last;
     o.confidence = -1;
     o.tlp = d.tlp;
     o.original_text.assign(original);
     o.description.assign(description);
-    o.basis.clear();
-    if (!ctx_.basis.empty()) o.basis.push_back(ctx_.basis);
+    if (ctx_.basis.empty()) {
+      o.basis.clear();
+    } else if (o.basis.size() == 1) {
+      o.basis[0].assign(ctx_.basis);  // keeps the string's buffer
+    } else {
+      o.basis.assign(1, ctx_.basis);
+    }
     o.exact = true;
     o.location.file.assign(path_);
     o.location.line = 0;
@@ -406,10 +457,18 @@ void EventReader::Relate(const Indicator& from, const Indicator& to, const Defau
   sink_.OnRelationship(std::move(r));
 }
 
-void EventReader::ReadObject(json::element object, const std::string& jp,
-                             const Defaults& event_defaults) {
+void EventReader::ReadObject(json::element object, const std::string& jp) {
+  if (!object.is_object()) {
+    Reject(jp, "object is not a JSON object", json::Preview(object));
+    return;
+  }
+  if (json::Bool(object, "deleted") == true) return;
+  ReadObjectBody(object, jp);
+}
+
+void EventReader::ReadObjectBody(json::element object, const std::string& jp) {
   Defaults od;
-  if (!AttributeDefaults(object, AttributeFields(object), jp, event_defaults, &od)) return;
+  if (!AttributeDefaults(object, AttributeFields(object), jp, event_defaults_, &od)) return;
   std::string name(json::Str(object, "name").value_or("object"));
   std::string object_comment(Trim(json::Str(object, "comment").value_or("")));
   auto attrs = json::Arr(object, "Attribute");
@@ -443,9 +502,10 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
       continue;
     }
     std::string relation(json::AsStr(f.object_relation).value_or(""));
-    Result<Mapped> m = MapAttribute(*type, *value);
-    if (!m.ok()) {
-      if (m.status().code() == StatusCode::kUnsupported) {
+    Mapped& m = mapped_;
+    Status mapped = MapAttribute(*type, *value, m);
+    if (!mapped.ok()) {
+      if (mapped.code() == StatusCode::kUnsupported) {
         // Properties of the object: keep the telling ones as description.
         if (relation == "filename" || relation == "subject" || relation == "issuer" ||
             relation == "signature" || relation == "text") {
@@ -453,28 +513,28 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
         }
         continue;
       }
-      Reject(ajp, m.status().message(), *value);
+      Reject(ajp, mapped.message(), *value);
       continue;
     }
-    if (m->reference) {
-      AddUnique(ctx_.references, *value);
+    if (m.reference) {
+      AddUnique(object_references_, *value);
       continue;
     }
-    if (!m->port.empty()) {
+    if (!m.port.empty()) {
       if (relation == "dst-port" || relation == "port") {
-        ports.insert(ports.begin(), m->port);
+        ports.insert(ports.begin(), m.port);
       } else {
-        ports.push_back(m->port);
+        ports.push_back(m.port);
       }
       continue;
     }
     Defaults ad;
     if (!AttributeDefaults(attr, f, ajp, od, &ad)) continue;
-    if (!m->note.empty()) ad.description = m->note;
-    for (auto& ind : m->indicators) {
+    if (!m.note.empty()) ad.description = m.note;
+    for (auto& ind : m.indicators) {
       items.push_back(Item{std::move(ind), std::string(*value), f, ajp, ad, relation});
     }
-    if (m->resolves) Relate(m->resolves->first, m->resolves->second, ad, ajp);
+    if (m.resolves) Relate(m.resolves->first, m.resolves->second, ad, ajp);
   }
   // Compose: a single IP with a port is an endpoint ("ip-port", "domain-ip" with a port).
   size_t ip_count = 0;
@@ -499,14 +559,13 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
   std::string object_note = name + " object";
   if (!object_comment.empty()) object_note += ": " + object_comment;
   for (const auto& n : notes) object_note += "; " + n;
-  for (const auto& it : items) {
-    Defaults d = it.d;
-    if (d.description.empty()) {
-      d.description = object_note;
+  for (auto& it : items) {
+    if (it.d.description.empty()) {
+      it.d.description = object_note;
     } else {
-      d.description = object_note + "; " + d.description;
+      it.d.description = object_note + "; " + it.d.description;
     }
-    Emit(it.indicator, it.original, it.fields, d, it.jp, "");
+    Emit(it.indicator, it.original, it.fields, it.d, it.jp, "", object_references_);
   }
   // Domains and IPs of one object resolved to each other (domain-ip, ip-port with a domain).
   for (const auto& a : items) {
@@ -532,7 +591,33 @@ void EventReader::ReadObject(json::element object, const std::string& jp,
   }
 }
 
-void EventReader::Read(json::element event, const std::string& jp) {
+void EventReader::ReadAttribute(json::element attr, const std::string& jp) {
+  AttributeFields f(attr);
+  if (json::AsBool(f.deleted) == true) return;
+  auto type = json::AsStr(f.type);
+  auto value = json::AsStr(f.value);
+  if (!type || !value) {
+    Reject(jp, "attribute without type or value", json::Preview(attr));
+    return;
+  }
+  Mapped& m = mapped_;
+  if (Status mapped = MapAttribute(*type, *value, m); !mapped.ok()) {
+    Reject(jp, mapped.message(), *value);
+    return;
+  }
+  if (m.reference) return;  // read before the event's values (Begin)
+  if (!m.port.empty()) {
+    Reject(jp, "a port alone is not an indicator", *value);
+    return;
+  }
+  Defaults& ad = attribute_defaults_;
+  if (!AttributeDefaults(attr, f, jp, event_defaults_, &ad)) return;
+  for (const auto& ind : m.indicators) Emit(ind, *value, f, ad, jp, m.note, ctx_.references);
+  if (m.resolves) Relate(m.resolves->first, m.resolves->second, ad, jp);
+}
+
+void EventReader::Begin(json::element event, const std::string& jp,
+                        const std::vector<std::string>& streamed_links) {
   ctx_ = EventContext();
   ctx_.path = path_;
   std::string org;
@@ -545,13 +630,14 @@ void EventReader::Read(json::element event, const std::string& jp) {
     }
   }
   ctx_.source = !options_.source.empty() ? options_.source : (org.empty() ? "misp" : org);
-  if (sources_->insert(ctx_.source).second) {
+  if (sources_.insert(ctx_.source).second) {
     Source s;
     s.name = ctx_.source;
     sink_.OnSource(s);
   }
   if (auto uuid = json::NonEmptyStr(event, "uuid")) ctx_.basis = "misp-event:" + std::string(*uuid);
-  Defaults ed;
+  Defaults& ed = event_defaults_;
+  ed = Defaults();
   std::optional<Tlp> tlp;
   ReadLabels(json::Field(event, "Tag"), json::Field(event, "Galaxy"), &ed.actors, &tlp);
   if (!options_.actor.empty()) ed.actors = {options_.actor};
@@ -577,80 +663,135 @@ void EventReader::Read(json::element event, const std::string& jp) {
       }
     }
   }
+  for (const auto& link : streamed_links) AddUnique(ctx_.references, link);
+  object_references_ = ctx_.references;
+  // Arrays no streamed path reached are read here, whole.
   if (attrs) {
     size_t i = 0;
-    std::string ajp;
-    Defaults ad;  // both reused from attribute to attribute (events hold up to millions)
     for (json::element attr : *attrs) {
-      ajp.assign(jp).append(".Attribute[").append(std::to_string(i++)).append("]");
-      AttributeFields f(attr);
-      if (json::AsBool(f.deleted) == true) continue;
-      auto type = json::AsStr(f.type);
-      auto value = json::AsStr(f.value);
-      if (!type || !value) {
-        Reject(ajp, "attribute without type or value", json::Preview(attr));
-        continue;
-      }
-      Result<Mapped> m = MapAttribute(*type, *value);
-      if (!m.ok()) {
-        Reject(ajp, m.status().message(), *value);
-        continue;
-      }
-      if (m->reference) continue;
-      if (!m->port.empty()) {
-        Reject(ajp, "a port alone is not an indicator", *value);
-        continue;
-      }
-      if (!AttributeDefaults(attr, f, ajp, ed, &ad)) continue;
-      for (const auto& ind : m->indicators) Emit(ind, *value, f, ad, ajp, m->note);
-      if (m->resolves) Relate(m->resolves->first, m->resolves->second, ad, ajp);
+      item_jp_.assign(jp).append(".Attribute[").append(std::to_string(i++)).append("]");
+      ReadAttribute(attr, item_jp_);
     }
   }
   if (auto objects = json::Arr(event, "Object")) {
     size_t i = 0;
     for (json::element object : *objects) {
-      std::string ojp = jp + ".Object[" + std::to_string(i++) + "]";
-      if (!object.is_object()) {
-        Reject(ojp, "object is not a JSON object", json::Preview(object));
-        continue;
-      }
-      if (json::Bool(object, "deleted") == true) continue;
-      ReadObject(object, ojp, ed);
+      item_jp_.assign(jp).append(".Object[").append(std::to_string(i++)).append("]");
+      ReadObject(object, item_jp_);
     }
   }
 }
 
-// Finds the events in a document and reads each.
-void ReadEvents(json::element doc, const std::string& jp, EventReader& reader, int depth) {
+// An event of the document: where it is and its envelope copy.
+struct FoundEvent {
+  std::string jp;
+  json::element event;
+};
+
+// Finds the events in a document (the envelope), in document order.
+void FindEvents(json::element doc, const std::string& jp, int depth, std::vector<FoundEvent>* out) {
   if (depth > 3) return;
   if (doc.is_array()) {
     size_t i = 0;
     json::array items = doc.get_array().value_unsafe();
-    for (json::element e : items) {
-      ReadEvents(e, jp + "[" + std::to_string(i++) + "]", reader, depth + 1);
-    }
+    for (json::element e : items)
+      FindEvents(e, jp + "[" + std::to_string(i++) + "]", depth + 1, out);
     return;
   }
   if (!doc.is_object()) return;
   if (auto event = json::Field(doc, "Event")) {
-    if (event->is_object()) reader.Read(*event, jp + ".Event");
+    if (event->is_object()) out->push_back({jp + ".Event", *event});
     return;
   }
   if (auto response = json::Field(doc, "response")) {
-    ReadEvents(*response, jp + ".response", reader, depth + 1);
+    FindEvents(*response, jp + ".response", depth + 1, out);
     return;
   }
   if (json::Field(doc, "Attribute") || json::Field(doc, "Object") || json::Field(doc, "info")) {
-    reader.Read(doc, jp);
+    out->push_back({jp, doc});
   }
 }
 
-}  // namespace
+// Where events sit in the shapes MISP writes: one event, a {"response": [...]} list, a plain
+// array of events, a bare event object, and lists of bare events. Each gives two streamed
+// arrays, Attribute (even path index) and Object (odd).
+const std::vector<std::vector<std::string>> kEventPrefixes = {
+    {"Event"}, {"response", "*", "Event"}, {"*", "Event"}, {}, {"response", "*"}, {"*"}};
 
-Status ReadMispJson(std::string_view json_text, const std::string& path, const ReadOptions& options,
-                    IngestSink& sink, bool padded) {
-  simdjson::dom::parser parser;
-  COTENANT_ASSIGN_OR_RETURN(json::element doc, json::Parse(parser, json_text, path, padded));
+std::vector<std::vector<std::string>> StreamedArrays() {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& prefix : kEventPrefixes) {
+    for (const char* key : {"Attribute", "Object"}) {
+      out.push_back(prefix);
+      out.back().push_back(key);
+    }
+  }
+  return out;
+}
+
+// The JSON path of the event an element belongs to ("$.response[3].Event"), as FindEvents
+// writes it.
+std::string EventPath(size_t path_index, std::span<const size_t> indices) {
+  std::string out = "$";
+  size_t k = 0;
+  for (const auto& key : kEventPrefixes[path_index / 2]) {
+    if (key == "*") {
+      out.append("[").append(std::to_string(k < indices.size() ? indices[k] : 0)).append("]");
+      ++k;
+    } else {
+      out.append(".").append(key);
+    }
+  }
+  return out;
+}
+
+// Test hook: what the last streamed MISP read on this thread held at most.
+thread_local JsonStreamStats last_stream_stats;
+
+// True when an attribute's JSON text may hold a "link" type: it contains "link", looked for by
+// its 'k' (no key of a MISP attribute has one, so memchr seldom stops), or a backslash (an
+// escaped type).
+bool MayBeLink(std::string_view text) {
+  if (text.find('\\') != std::string_view::npos) return true;
+  for (size_t at = text.find('k', 3); at != std::string_view::npos; at = text.find('k', at + 1)) {
+    if (text.substr(at - 3, 4) == "link") return true;
+  }
+  return false;
+}
+
+using StreamFunction =
+    std::function<Result<std::string>(const JsonStreamOptions&, const JsonElementCallback&)>;
+
+// Reads a MISP document through `stream` (over a file or over text): see the top comment.
+Status ReadMispStream(const std::string& path, const ReadOptions& options, IngestSink& sink,
+                      const StreamFunction& stream) {
+  JsonStreamOptions so;
+  so.array_paths = StreamedArrays();
+  so.max_envelope_bytes = kMaxJsonBytes;
+  JsonStreamStats stats;
+  so.stats = &stats;
+  simdjson::dom::parser parser;  // one element at a time, its memory reused
+
+  // Pass 1: the envelope, and the "link" attributes of the streamed Attribute arrays.
+  std::unordered_map<std::string, std::vector<std::string>> links;  // by event path
+  auto collect_link = [&](const JsonStreamElement& e) -> Status {
+    if (e.path_index % 2 != 0 || e.too_large) return Status::Ok();
+    if (!MayBeLink(e.json)) return Status::Ok();
+    json::element attr;
+    if (parser.parse(e.json.data(), e.json.size(), false).get(attr)) {
+      return Status::Ok();  // the second pass reports it
+    }
+    if (json::Str(attr, "type").value_or("") == "link") {
+      if (auto v = json::NonEmptyStr(attr, "value")) {
+        AddUnique(links[EventPath(e.path_index, e.indices)], *v);
+      }
+    }
+    return Status::Ok();
+  };
+  COTENANT_ASSIGN_OR_RETURN(std::string envelope, stream(so, collect_link));
+
+  simdjson::dom::parser envelope_parser;
+  COTENANT_ASSIGN_OR_RETURN(json::element doc, json::Parse(envelope_parser, envelope, path));
   if (!doc.is_object() && !doc.is_array()) {
     return InvalidArgument(path + ": not a MISP event (expected an object or an array)");
   }
@@ -658,10 +799,90 @@ Status ReadMispJson(std::string_view json_text, const std::string& path, const R
       !json::Field(doc, "Attribute") && !json::Field(doc, "Object") && !json::Field(doc, "info")) {
     return InvalidArgument(path + ": not a MISP event (no Event, response, Attribute or Object)");
   }
-  std::set<std::string> sources;
-  EventReader reader(path, options, sink, &sources);
-  ReadEvents(doc, "$", reader, 0);
+  std::vector<FoundEvent> events;
+  FindEvents(doc, "$", 0, &events);
+  std::unordered_map<std::string, size_t> event_at;
+  for (size_t i = 0; i < events.size(); ++i) event_at.emplace(events[i].jp, i);
+
+  // Pass 2: each attribute and object with its event's context. Events begin in document
+  // order, each before its first element (those without streamed elements in their turn).
+  EventReader reader(path, options, sink);
+  const std::vector<std::string> no_links;
+  size_t begun = 0;
+  auto begin_through = [&](size_t last) {
+    for (; begun <= last && begun < events.size(); ++begun) {
+      auto it = links.find(events[begun].jp);
+      reader.Begin(events[begun].event, events[begun].jp,
+                   it == links.end() ? no_links : it->second);
+    }
+  };
+  // Consecutive elements share their event: it is looked up when the path or the indices of
+  // the arrays above change.
+  constexpr size_t kNotRead = SIZE_MAX;  // beside an "Event" key, or too deep: not an event
+  size_t last_prefix = SIZE_MAX;
+  std::vector<size_t> last_outer;
+  size_t event = kNotRead;
+  std::string jp;
+  auto read_element = [&](const JsonStreamElement& e) -> Status {
+    const size_t prefix = e.path_index / 2;
+    const std::span<const size_t> outer = e.indices.first(e.indices.size() - 1);
+    if (prefix != last_prefix ||
+        !std::equal(outer.begin(), outer.end(), last_outer.begin(), last_outer.end())) {
+      auto it = event_at.find(EventPath(e.path_index, e.indices));
+      event = it == event_at.end() ? kNotRead : it->second;
+      last_prefix = prefix;
+      last_outer.assign(outer.begin(), outer.end());
+    }
+    if (event == kNotRead) return Status::Ok();
+    begin_through(event);
+    const bool object = e.path_index % 2 != 0;
+    jp.assign(events[event].jp)
+        .append(object ? ".Object[" : ".Attribute[")
+        .append(std::to_string(e.indices.back()))
+        .append("]");
+    if (e.too_large) {
+      sink.OnRejection(MakeRejection(JsonLocation(path, jp),
+                                     std::string(object ? "object" : "attribute") +
+                                         " larger than " +
+                                         std::to_string(so.max_element_bytes >> 20) + " MiB",
+                                     e.json));
+      return Status::Ok();
+    }
+    json::element element;
+    if (auto error = parser.parse(e.json.data(), e.json.size(), false).get(element)) {
+      return InvalidArgument(path + ": " + jp + ": " + simdjson::error_message(error) +
+                             " (malformed JSON)");
+    }
+    if (object) {
+      reader.ReadObject(element, jp);
+    } else {
+      reader.ReadAttribute(element, jp);
+    }
+    return Status::Ok();
+  };
+  COTENANT_RETURN_IF_ERROR(stream(so, read_element).status());
+  if (!events.empty()) begin_through(events.size() - 1);
+  last_stream_stats = stats;
   return Status::Ok();
+}
+
+}  // namespace
+
+const JsonStreamStats& LastMispStreamStatsForTesting() { return last_stream_stats; }
+
+Status ReadMispJson(std::string_view json_text, const std::string& path, const ReadOptions& options,
+                    IngestSink& sink) {
+  auto stream = [&](const JsonStreamOptions& so, const JsonElementCallback& callback) {
+    return StreamJsonText(json_text, path, so, callback);
+  };
+  return ReadMispStream(path, options, sink, stream);
+}
+
+Status ReadMispFile(const std::string& path, const ReadOptions& options, IngestSink& sink) {
+  auto stream = [&](const JsonStreamOptions& so, const JsonElementCallback& callback) {
+    return StreamJsonFile(path, so, callback);
+  };
+  return ReadMispStream(path, options, sink, stream);
 }
 
 Status ReadMispFeed(const std::string& dir, const ReadOptions& options, IngestSink& sink) {
@@ -694,9 +915,7 @@ Status ReadMispFeed(const std::string& dir, const ReadOptions& options, IngestSi
                                      uuid));
       continue;
     }
-    Result<std::string> text = ReadWholeFile(event_path, kMaxJsonBytes);
-    Status s =
-        text.ok() ? ReadMispJson(*text, event_path, options, sink, /*padded=*/true) : text.status();
+    Status s = ReadMispFile(event_path, options, sink);
     if (!s.ok()) {
       // One broken event file does not abort the feed.
       sink.OnRejection(MakeRejection(JsonLocation(event_path, "$"), s.message(), uuid));

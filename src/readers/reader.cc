@@ -247,15 +247,16 @@ Status ReadPath(const std::string& path, const ReadOptions& options, IngestSink&
     return RunLineReader(format, *lines, path, options, sink);
   }
   switch (format) {
-    case Format::kMisp:
+    case Format::kMisp: {
+      COTENANT_ASSIGN_OR_RETURN(std::string head, ReadHead(path));
+      COTENANT_RETURN_IF_ERROR(readers::CheckTextEncoding(head, path));
+      return readers::ReadMispFile(path, options, sink);
+    }
     case Format::kMispGalaxy:
     case Format::kTelegram: {
       COTENANT_ASSIGN_OR_RETURN(std::string json,
                                 readers::ReadWholeFile(path, readers::kMaxJsonBytes));
       COTENANT_RETURN_IF_ERROR(readers::CheckTextEncoding(json, path));
-      if (format == Format::kMisp) {
-        return readers::ReadMispJson(json, path, options, sink, /*padded=*/true);
-      }
       if (format == Format::kMispGalaxy) {
         return readers::ReadMispGalaxyJson(json, path, options, sink);
       }

@@ -2,7 +2,8 @@
 //
 // Each reader has a path entry point (what ReadPath dispatches to) and an in-memory entry point
 // taking the content and the name to report in locations (what the fuzz targets and tests call).
-// Line formats stream through a LineReader; JSON formats parse one document with simdjson.
+// Line formats stream through a LineReader; MISP and STIX JSON stream through json_stream.h; the
+// other JSON formats parse one document with simdjson.
 // `path` names the input in every Location and Rejection.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include "cotenant/reader.h"
 #include "cotenant/status.h"
 #include "readers/common.h"
+#include "readers/json_stream.h"
 
 namespace cotenant::readers {
 
@@ -35,10 +37,20 @@ Status ReadTable(LineReader& lines, const std::string& path, const ReadOptions& 
 Status ReadPdns(LineReader& lines, const std::string& path, const ReadOptions& options,
                 IngestSink& sink);
 
-// MISP events (misp.cc). `json` must stay valid during the call. `padded`: kJsonPadding
-// readable bytes follow it (ReadWholeFile's result), so the parser need not copy it.
+// MISP events (misp.cc), streamed: memory stays flat in the document's size (the largest
+// attribute or object and the document outside the events' Attribute and Object arrays are held,
+// never the whole). A document whose brackets or strings do not close (a truncated file) is an
+// error before any record is delivered; an attribute or object that is not valid JSON is an
+// error after the records before it were delivered, so the ingest rolls back unless --partial
+// keeps them.
+Status ReadMispFile(const std::string& path, const ReadOptions& options, IngestSink& sink);
+// The same over a document in memory (tests, fuzz targets); `json` must stay valid during the
+// call.
 Status ReadMispJson(std::string_view json, const std::string& path, const ReadOptions& options,
-                    IngestSink& sink, bool padded = false);
+                    IngestSink& sink);
+// What the last MISP read on this thread held at most (read buffer, elements), for the tests
+// that prove memory stays flat.
+const JsonStreamStats& LastMispStreamStatsForTesting();
 // A MISP feed directory: manifest.json + <uuid>.json (misp.cc).
 Status ReadMispFeed(const std::string& dir, const ReadOptions& options, IngestSink& sink);
 // MISP galaxy cluster files (misp_galaxy.cc).
