@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/plain_name.h"
 #include "core/text.h"
 #include "cotenant/ip.h"
 
@@ -158,6 +159,10 @@ const psl_ctx_t* PublicSuffixList() {
 
 constexpr int kPslType = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
 
+}  // namespace
+
+namespace core {
+
 // True when `name` (without the root dot and the "*." of a wildcard) is what nearly every feed
 // holds and the general path below would accept unchanged but for case: ASCII labels of
 // letters, digits, '_' and '-' that pass CheckAsciiLabel, none an A-label ("xn--", which
@@ -191,7 +196,7 @@ bool IsPlainAsciiName(std::string_view name) {
   return labels >= 2 && !numeric_label;  // numeric_label: of the top-level label
 }
 
-}  // namespace
+}  // namespace core
 
 Result<DomainName> DomainName::Parse(std::string_view text) {
   {
@@ -199,7 +204,7 @@ Result<DomainName> DomainName::Parse(std::string_view text) {
     if (rest.size() > 1 && rest.back() == '.') rest.remove_suffix(1);  // the root label
     const bool wildcard = rest.substr(0, 2) == "*.";
     if (wildcard) rest.remove_prefix(2);
-    if (IsPlainAsciiName(rest)) {
+    if (core::IsPlainAsciiName(rest)) {
       DomainName out;
       out.wildcard_ = wildcard;
       out.ascii_ = core::AsciiLower(rest);

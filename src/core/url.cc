@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/plain_name.h"
 #include "core/text.h"
 #include "cotenant/domain.h"
 #include "cotenant/ip.h"
@@ -189,6 +190,8 @@ Result<Url> Url::Parse(std::string_view text) {
     if (ip) {
       out.host_ = ip->ToString();
       out.host_is_ip_ = true;
+    } else if (core::IsPlainAsciiName(host)) {
+      out.host_ = core::AsciiLower(host);  // DomainName::Parse's ascii() for such a name
     } else {
       auto domain = DomainName::Parse(host);
       if (!domain.ok()) return UrlError(text, domain.status().message());

@@ -36,11 +36,6 @@ std::optional<std::string_view> Str(element e, std::string_view key) {
   return AsStr(Field(e, key));
 }
 
-std::optional<std::string_view> AsStr(std::optional<element> f) {
-  if (!f || !f->is_string()) return std::nullopt;
-  return std::string_view(f->get_string().value_unsafe());
-}
-
 std::optional<std::string_view> NonEmptyStr(element e, std::string_view key) {
   auto s = Str(e, key);
   if (!s || Trim(*s).empty()) return std::nullopt;

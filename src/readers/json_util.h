@@ -46,7 +46,11 @@ Result<std::optional<Timestamp>> Time(element e, std::string_view key);
 // The same conversions of a field already found (Field's result, nullopt when absent), for a
 // reader that finds several fields in one pass over an object's keys. `key` names the field in
 // AsTime's errors.
-std::optional<std::string_view> AsStr(std::optional<element> field);
+// Inline: readers call it for several fields of every record.
+inline std::optional<std::string_view> AsStr(std::optional<element> field) {
+  if (!field || !field->is_string()) return std::nullopt;
+  return std::string_view(field->get_string().value_unsafe());
+}
 std::optional<int64_t> AsInt(std::optional<element> field);
 std::optional<bool> AsBool(std::optional<element> field);
 std::optional<array> AsArr(std::optional<element> field);
