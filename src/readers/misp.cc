@@ -28,8 +28,10 @@
 // them whole, as before. Records come in file order (MISP writes Attribute before Object).
 // A document whose brackets or strings do not close fails in the first pass, before anything
 // is read; an attribute or object that is not valid JSON fails the read in the second, after
-// the elements before it were delivered.
+// the elements before it were delivered. An attribute or object larger than 64 MiB is rejected
+// (JsonStreamOptions::max_element_bytes). Of a key repeated in one object, the first counts.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -37,6 +39,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "readers/json_stream.h"
@@ -759,6 +762,41 @@ bool MayBeLink(std::string_view text) {
   return false;
 }
 
+// Which event a streamed element belongs to (its JSON path, as FindEvents writes it), and
+// whether the element's array is the first of its key there: a key repeated in one object
+// ({"Attribute": [...], "Attribute": [...]}) streams two arrays on one path, and, as a lookup by
+// key in the document, only the first counts.
+class ElementEvents {
+ public:
+  // False for an element of a repeated array.
+  bool Locate(const JsonStreamElement& e) {
+    const size_t prefix = e.path_index / 2;
+    const std::span<const size_t> outer = e.indices.first(e.indices.size() - 1);
+    if (prefix != last_prefix_ ||
+        !std::equal(outer.begin(), outer.end(), last_outer_.begin(), last_outer_.end())) {
+      path_ = EventPath(e.path_index, e.indices);
+      arrays_ = &seen_[path_];
+      last_prefix_ = prefix;
+      last_outer_.assign(outer.begin(), outer.end());
+      changed_ = true;
+    }
+    uint8_t& state = (*arrays_)[e.path_index % 2];  // 0 none yet, 1 in the first, 2 past it
+    if (e.indices.back() == 0) state = state == 0 ? 1 : 2;
+    return state == 1;
+  }
+  const std::string& event_path() const { return path_; }
+  // True once after the element's event differs from the previous element's.
+  bool TakeChanged() { return std::exchange(changed_, false); }
+
+ private:
+  size_t last_prefix_ = SIZE_MAX;
+  std::vector<size_t> last_outer_;
+  std::string path_;
+  std::unordered_map<std::string, std::array<uint8_t, 2>> seen_;  // Attribute, Object
+  std::array<uint8_t, 2>* arrays_ = nullptr;
+  bool changed_ = false;
+};
+
 using StreamFunction =
     std::function<Result<std::string>(const JsonStreamOptions&, const JsonElementCallback&)>;
 
@@ -774,8 +812,10 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
 
   // Pass 1: the envelope, and the "link" attributes of the streamed Attribute arrays.
   std::unordered_map<std::string, std::vector<std::string>> links;  // by event path
+  ElementEvents first_pass_events;
   auto collect_link = [&](const JsonStreamElement& e) -> Status {
-    if (e.path_index % 2 != 0 || e.too_large) return Status::Ok();
+    if (e.path_index % 2 != 0) return Status::Ok();
+    if (!first_pass_events.Locate(e) || e.too_large) return Status::Ok();
     if (!MayBeLink(e.json)) return Status::Ok();
     json::element attr;
     if (parser.parse(e.json.data(), e.json.size(), false).get(attr)) {
@@ -783,7 +823,7 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
     }
     if (json::Str(attr, "type").value_or("") == "link") {
       if (auto v = json::NonEmptyStr(attr, "value")) {
-        AddUnique(links[EventPath(e.path_index, e.indices)], *v);
+        AddUnique(links[first_pass_events.event_path()], *v);
       }
     }
     return Status::Ok();
@@ -816,24 +856,18 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
                    it == links.end() ? no_links : it->second);
     }
   };
-  // Consecutive elements share their event: it is looked up when the path or the indices of
-  // the arrays above change.
+  // Consecutive elements share their event: it is looked up when it changes.
   constexpr size_t kNotRead = SIZE_MAX;  // beside an "Event" key, or too deep: not an event
-  size_t last_prefix = SIZE_MAX;
-  std::vector<size_t> last_outer;
+  ElementEvents element_events;
   size_t event = kNotRead;
   std::string jp;
   auto read_element = [&](const JsonStreamElement& e) -> Status {
-    const size_t prefix = e.path_index / 2;
-    const std::span<const size_t> outer = e.indices.first(e.indices.size() - 1);
-    if (prefix != last_prefix ||
-        !std::equal(outer.begin(), outer.end(), last_outer.begin(), last_outer.end())) {
-      auto it = event_at.find(EventPath(e.path_index, e.indices));
+    const bool first_array = element_events.Locate(e);
+    if (element_events.TakeChanged()) {
+      auto it = event_at.find(element_events.event_path());
       event = it == event_at.end() ? kNotRead : it->second;
-      last_prefix = prefix;
-      last_outer.assign(outer.begin(), outer.end());
     }
-    if (event == kNotRead) return Status::Ok();
+    if (event == kNotRead || !first_array) return Status::Ok();
     begin_through(event);
     const bool object = e.path_index % 2 != 0;
     jp.assign(events[event].jp)

@@ -138,6 +138,21 @@ TEST(MispStreamTest, ShapesNoStreamedPathReachesAreStillRead) {
   }
 }
 
+TEST(MispStreamTest, OfARepeatedKeyTheFirstCounts) {
+  // As a lookup by key in the parsed document would: the second Attribute array, its link
+  // and the second Event are not read.
+  const char* text =
+      R"({"Event": {"Attribute": [{"type": "domain", "value": "first.example.com"}],)"
+      R"( "Attribute": [{"type": "domain", "value": "second.example.com"},)"
+      R"( {"type": "link", "value": "https://report.example/second"}]},)"
+      R"( "Event": {"Attribute": [{"type": "domain", "value": "third.example.com"}]}})";
+  testing::RecordingSink sink;
+  ASSERT_TRUE(readers::ReadMispJson(text, "dup.json", {}, sink).ok());
+  ASSERT_EQ(sink.observations.size(), 1u);
+  EXPECT_EQ(sink.observations[0].indicator.value, "first.example.com");
+  EXPECT_TRUE(sink.observations[0].references.empty());
+}
+
 TEST(MispStreamTest, BrokenDocuments) {
   std::string text = MispEvent(10);
   // Cut anywhere: an error naming the file, and nothing delivered (the first pass finds it).
