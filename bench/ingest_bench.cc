@@ -423,8 +423,10 @@ BENCHMARK(BM_ReadMisp)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 // and one observation per record) into the same schema and page size, with the store's pragmas,
 // 32-row INSERT statements, chunks of 262,144 rows sorted by indicator id and one transaction;
 // as the store does, a parameter is bound only when its value changes (the statements keep
-// their bindings between runs), and the natural-key hash is computed in C++ (not timed here);
-// no reading, canonicalization, id resolution or buffering.
+// their bindings between runs), the statements name only the columns the chunk has values for
+// (the plain case's rows have no display, references, times, texts or JSON path), and the
+// natural-key hash is computed in C++ (not timed here); no reading, canonicalization, id
+// resolution or buffering.
 void Exec(sqlite3* db, const std::string& sql, benchmark::State& state) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -446,6 +448,7 @@ std::string Placeholders(int columns, int rows) {
 void BM_SqliteFloor(benchmark::State& state) {
   const int64_t n = state.range(0);
   constexpr int kRows = 32;
+  constexpr int kObsColumns = 10;
   constexpr int64_t kChunk = 1 << 18;  // the store's kFlushSize
   Generator g;
   struct Record {
@@ -483,7 +486,8 @@ void BM_SqliteFloor(benchmark::State& state) {
     sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     Exec(db,
          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; "
-         "PRAGMA temp_store = MEMORY; INSERT INTO sources(name) VALUES('synthetic'); "
+         "PRAGMA temp_store = MEMORY; PRAGMA secure_delete = OFF; INSERT INTO sources(name) "
+         "VALUES('synthetic'); "
          "INSERT INTO actor_names(name, normalized) VALUES('Synthetic Group', 'syntheticgroup'); "
          "INSERT INTO files(path) VALUES('feed.txt')",
          state);
@@ -491,25 +495,23 @@ void BM_SqliteFloor(benchmark::State& state) {
     sqlite3_stmt* observations[2] = {};
     for (int k = 0; k < 2; ++k) {
       int rows = k == 0 ? kRows : 1;
-      std::string ind =
-          "INSERT OR IGNORE INTO indicators(id, type, value, display)" + Placeholders(4, rows);
+      std::string ind = "INSERT OR IGNORE INTO indicators(id, type, value)" + Placeholders(3, rows);
       std::string obs =
           "INSERT OR IGNORE INTO observations(ingest_id, indicator_id, key_hash, actor_name_id, "
-          "role, source_id, references_id, basis_id, first_seen, last_seen, confidence, tlp, "
-          "exact, original_text, description, file_id, line, json_path)" +
-          Placeholders(18, rows);
+          "role, source_id, tlp, exact, file_id, line)" +
+          Placeholders(kObsColumns, rows);
       sqlite3_prepare_v2(db, ind.c_str(), -1, &indicators[k], nullptr);
       sqlite3_prepare_v2(db, obs.c_str(), -1, &observations[k], nullptr);
       // The parameters every row shares, bound once (NULL is a fresh statement's binding).
       for (int r = 0; r < rows; ++r) {
-        int p = 18 * r;
+        int p = kObsColumns * r;
         sqlite3_bind_int64(observations[k], p + 1, 1);                                // ingest
         sqlite3_bind_int64(observations[k], p + 4, 1);                                // actor
         sqlite3_bind_int64(observations[k], p + 5, store::RoleCode(Role::kUnknown));  // role
         sqlite3_bind_int64(observations[k], p + 6, 1);                                // source
-        sqlite3_bind_int64(observations[k], p + 12, store::TlpCode(Tlp::kUnmarked));  // tlp
-        sqlite3_bind_int64(observations[k], p + 13, 1);                               // exact
-        sqlite3_bind_int64(observations[k], p + 16, 1);                               // file
+        sqlite3_bind_int64(observations[k], p + 7, store::TlpCode(Tlp::kUnmarked));   // tlp
+        sqlite3_bind_int64(observations[k], p + 8, 1);                                // exact
+        sqlite3_bind_int64(observations[k], p + 9, 1);                                // file
       }
     }
     std::vector<uint32_t> order(static_cast<size_t>(n));
@@ -528,16 +530,16 @@ void BM_SqliteFloor(benchmark::State& state) {
         for (int r = 0; r < rows; ++r) {
           const uint32_t i = it[r];
           const Record& rec = records[i];
-          int p = 4 * r;
+          int p = 3 * r;
           sqlite3_bind_int64(ind, p + 1, rec.id);
           sqlite3_bind_text(ind, p + 2, rec.type.data(), static_cast<int>(rec.type.size()),
                             SQLITE_STATIC);
           sqlite3_bind_text(ind, p + 3, rec.value.data(), static_cast<int>(rec.value.size()),
                             SQLITE_STATIC);
-          p = 18 * r;
+          p = kObsColumns * r;
           sqlite3_bind_int64(obs, p + 2, rec.id);
           sqlite3_bind_int64(obs, p + 3, rec.key_hash);
-          sqlite3_bind_int64(obs, p + 17, i + 1);  // line
+          sqlite3_bind_int64(obs, p + 10, i + 1);  // line
         }
         if (sqlite3_step(ind) != SQLITE_DONE || sqlite3_step(obs) != SQLITE_DONE) {
           state.SkipWithError(sqlite3_errmsg(db));

@@ -14,6 +14,7 @@
 
 #include "cotenant/store.h"
 #include "store/alias_registry.h"
+#include "store/hash_sort.h"
 #include "store/indicator_key.h"
 #include "store/observation_key.h"
 #include "store/schema.h"
@@ -25,6 +26,7 @@ namespace {
 using store::AliasOverrides;
 using store::AliasRegistry;
 using store::Database;
+using store::HashAndRow;
 using store::NamingRecord;
 using store::Statement;
 
@@ -110,6 +112,7 @@ std::string Truncate(std::string_view s, size_t n) {
 
 class SqliteIngestBatch;
 class Binder;
+std::string ObservationInsertSql(uint32_t mask, size_t rows);
 
 // Heterogeneous lookup: find by string_view without building a std::string.
 struct StringHash {
@@ -118,6 +121,17 @@ struct StringHash {
 };
 template <typename V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+// The columns of an observations INSERT, in parameter order (the id is SQLite's).
+constexpr std::string_view kObservationColumnNames[] = {
+    "ingest_id",     "indicator_id",  "key_hash",    "actor_name_id", "role",       "source_id",
+    "references_id", "basis_id",      "first_seen",  "last_seen",     "confidence", "tlp",
+    "exact",         "original_text", "description", "file_id",       "line",       "json_path"};
+constexpr int kObservationColumns = std::size(kObservationColumnNames);
+// Columns every row has a value for (NOT NULL): written by every statement.
+constexpr uint32_t kObservationRequired =
+    (1u << 0) | (1u << 1) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 11) | (1u << 12);
+constexpr uint32_t kObservationAll = (1u << kObservationColumns) - 1;
 
 class SqliteStore : public Store {
  public:
@@ -154,6 +168,9 @@ class SqliteStore : public Store {
   // Prepared once, reused (statements are reset by their users). `sql` must be a string
   // literal: the cache is keyed by its address, so the hot path hashes a pointer, not the text.
   Result<Statement*> Cached(const char* sql);
+  // The text of the observations INSERT of `rows` rows writing the columns of `mask`, kept for
+  // the store's lifetime (so that Cached can key it by address).
+  const std::string& InsertSql(uint32_t mask, size_t rows);
   Status WriteCheck() const;
 
   // Ids of interned things, inserting when new. Valid inside the open transaction.
@@ -172,6 +189,7 @@ class SqliteStore : public Store {
   // 0 when the store does not hold the indicator.
   Result<int64_t> FindIndicatorId(const Indicator& indicator);
   Result<int64_t> SourceIdFor(std::string_view name);
+  // 0 for no name, or one without a letter or digit (no actor).
   Result<int64_t> NameIdFor(std::string_view name, bool& created);
   Result<int64_t> ListIdFor(const std::string& joined);  // 0 for an empty list
   Result<int64_t> FileIdFor(std::string_view path);
@@ -192,6 +210,7 @@ class SqliteStore : public Store {
   bool read_only_;
   bool batch_open_ = false;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+  std::map<std::pair<uint32_t, size_t>, std::string> insert_sql_;  // see InsertSql
   // No cache for indicators: a chunk resolves each distinct value once, in sorted order, and
   // most values of a large feed are new, so a cache would only cost a miss per value.
   StringMap<int64_t> source_ids_;
@@ -267,7 +286,17 @@ class SqliteIngestBatch : public IngestBatch {
     bool has_first_seen = false;
     bool has_last_seen = false;
   };
-  void BindObservation(Binder& b, int p, const Row& row) const;
+  // Which observation columns a statement writes (the others are left NULL): a column that is
+  // NULL in every row of a chunk is left out of its INSERT, which saves SQLite a parameter, a
+  // copy and a record field per row, and this side a bind check.
+  struct ObservationColumns {
+    uint32_t mask = 0;                    // bit c: column c of kObservationColumnNames written
+    int count = 0;                        // columns written per row
+    int param[kObservationColumns] = {};  // 1-based position in a row's tuple, 0: not written
+    explicit ObservationColumns(uint32_t m);
+  };
+  static uint32_t ColumnsWithValues(const Row& row);
+  void BindObservation(Binder& b, int p, const Row& row, const ObservationColumns& cols) const;
   // Stores row `r` of a group that inserted fewer rows than it had: true when it was inserted
   // now (at a later key slot than its hash's), false when an equal observation is stored.
   Result<bool> ResolveObservation(const Row& row);
@@ -294,7 +323,13 @@ class SqliteIngestBatch : public IngestBatch {
   bool actors_changed_ = false;
   bool names_added_ = false;
   std::vector<Row> rows_;  // buffered, written by Flush (bounded: kFlushSize)
-  std::string text_;       // the rows' text
+  // Flush's working arrays, kept between flushes (a fresh allocation of each per chunk cost
+  // page faults).
+  struct Scratch {
+    std::vector<HashAndRow> by_hash, sort_buffer;
+    std::vector<uint32_t> from, distinct, order;
+  } scratch_;
+  std::string text_;  // the rows' text
   // The previous observation's fields and their ids: consecutive records of a file mostly
   // share source, actor, references and file.
   struct Last {
@@ -333,6 +368,12 @@ Status SqliteStore::Open(const std::string& path) {
     // With WAL, NORMAL keeps the store consistent through crashes (kill -9, power loss) and
     // only risks losing the last commits on power loss.
     COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous = NORMAL"));
+    // Debian builds SQLite with SECURE_DELETE on, which zeroes the bytes of every freed cell,
+    // also of the cells a B-tree page split moves while rows are inserted. The store deletes
+    // nothing a source said (observations and relationships are only added); what it deletes
+    // or rewrites is derived (actor tables, name resolutions). Off: about 2 % fewer
+    // instructions per ingested row (bench/RESULTS.md).
+    COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA secure_delete = OFF"));
   }
   COTENANT_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY"));
   if (read_only_) {
@@ -369,6 +410,12 @@ Result<Statement*> SqliteStore::Cached(const char* sql) {
   Statement* raw = owned.get();
   statements_.emplace(sql, std::move(owned));
   return raw;
+}
+
+const std::string& SqliteStore::InsertSql(uint32_t mask, size_t rows) {
+  auto [it, added] = insert_sql_.try_emplace({mask, rows});
+  if (added) it->second = ObservationInsertSql(mask, rows);
+  return it->second;
 }
 
 void SqliteStore::ForgetCaches() {
@@ -455,8 +502,15 @@ Result<int64_t> SqliteStore::SourceIdFor(std::string_view name) {
 }
 
 Result<int64_t> SqliteStore::NameIdFor(std::string_view name, bool& created) {
+  if (name.empty()) return int64_t{0};
   if (auto it = name_ids_.find(name); it != name_ids_.end()) return it->second;
   Bound(name_ids_, 100'000);
+  // A name without a letter or digit is no actor; cached as 0 so that the normalization runs
+  // once per distinct name, not once per observation.
+  if (NormalizeActorName(name).empty()) {
+    name_ids_.emplace(std::string(name), 0);
+    return int64_t{0};
+  }
   COTENANT_ASSIGN_OR_RETURN(Statement * find, Cached("SELECT id FROM actor_names WHERE name = ?1"));
   find->BindText(1, name);
   COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
@@ -679,10 +733,7 @@ Status SqliteIngestBatch::Buffer(const Observation& o) {
     last_.source = o.source;
   }
   if (!last_.valid || last_.actor != o.actor) {
-    last_.name_id = 0;
-    if (!o.actor.empty() && !NormalizeActorName(o.actor).empty()) {
-      COTENANT_ASSIGN_OR_RETURN(last_.name_id, store_.NameIdFor(o.actor, names_added_));
-    }
+    COTENANT_ASSIGN_OR_RETURN(last_.name_id, store_.NameIdFor(o.actor, names_added_));
     last_.actor = o.actor;
   }
   if (!last_.valid || last_.references != o.references) {
@@ -813,11 +864,21 @@ std::string MultiRowInsert(std::string_view head, int columns, size_t rows) {
 constexpr std::string_view kInsertIndicator =
     "INSERT OR IGNORE INTO indicators(id, type, value, display)";
 constexpr int kIndicatorColumns = 4;
-constexpr std::string_view kInsertObservation =
-    "INSERT OR IGNORE INTO observations(ingest_id, indicator_id, key_hash, actor_name_id, role, "
-    "source_id, references_id, basis_id, first_seen, last_seen, confidence, tlp, exact, "
-    "original_text, description, file_id, line, json_path)";
-constexpr int kObservationColumns = 18;
+constexpr std::string_view kInsertIndicatorNoDisplay =
+    "INSERT OR IGNORE INTO indicators(id, type, value)";
+
+// The INSERT of `rows` observations writing the columns of `mask` (kObservationColumnNames).
+std::string ObservationInsertSql(uint32_t mask, size_t rows) {
+  std::string head = "INSERT OR IGNORE INTO observations(";
+  int columns = 0;
+  for (int c = 0; c < kObservationColumns; ++c) {
+    if ((mask & (1u << c)) == 0) continue;
+    if (columns++ > 0) head += ", ";
+    head += kObservationColumnNames[c];
+  }
+  head += ')';
+  return MultiRowInsert(head, columns, rows);
+}
 
 // Writes the buffered observations. Indicators are inserted and rows written in indicator id
 // (hash) order, so the B-tree inserts of a chunk touch neighbouring pages instead of random
@@ -825,16 +886,17 @@ constexpr int kObservationColumns = 18;
 Status SqliteIngestBatch::Flush() {
   if (rows_.empty()) return Status::Ok();
   const size_t n = rows_.size();
-  std::vector<std::pair<uint64_t, uint32_t>> by_hash(n);
+  std::vector<HashAndRow>& by_hash = scratch_.by_hash;
+  by_hash.resize(n);
   for (size_t k = 0; k < n; ++k) by_hash[k] = {rows_[k].hash, static_cast<uint32_t>(k)};
-  std::sort(by_hash.begin(), by_hash.end());
+  store::SortByHash(by_hash, scratch_.sort_buffer);
   // Put the rows in (hash, arrival) order so every later pass reads them sequentially: the
   // chunk is larger than the CPU caches, and visiting it in hash order missed on every row.
   // The permutation is applied in place, cycle by cycle (no second buffer of kFlushSize rows),
   // prefetching a few rows ahead along the cycle.
-  std::vector<uint32_t> from(n);  // from[k]: the row that belongs at position k
-  for (size_t k = 0; k < n; ++k) from[k] = by_hash[k].second;
-  std::vector<std::pair<uint64_t, uint32_t>>().swap(by_hash);
+  std::vector<uint32_t>& from = scratch_.from;  // from[k]: the row that belongs at position k
+  from.resize(n);
+  for (size_t k = 0; k < n; ++k) from[k] = by_hash[k].row;
   constexpr int kAhead = 6;
   for (size_t start = 0; start < n; ++start) {
     if (from[start] == start) continue;  // in place, or already moved
@@ -856,8 +918,8 @@ Status SqliteIngestBatch::Flush() {
   }
   // The first row of each distinct (type, value); later rows of the same value point to it
   // (as -1 - index) until its id is known.
-  std::vector<uint32_t> distinct;
-  distinct.reserve(n);
+  std::vector<uint32_t>& distinct = scratch_.distinct;
+  distinct.clear();
   size_t run_start = 0;  // first entry of `distinct` with the current hash
   for (size_t k = 0; k < n; ++k) {
     Row& row = rows_[k];
@@ -881,7 +943,8 @@ Status SqliteIngestBatch::Flush() {
   }
   // Rows are inserted in indicator id order, arrival order among equal ids (the first of two
   // equal observations is the one stored).
-  std::vector<uint32_t> order(n);
+  std::vector<uint32_t>& order = scratch_.order;
+  order.resize(n);
   std::iota(order.begin(), order.end(), 0u);
   if (moved) {
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -899,11 +962,22 @@ Status SqliteIngestBatch::Flush() {
 // sets each row's indicator id. When a statement inserted fewer rows than it had, some values
 // were already stored or collided: those rows are checked one by one.
 Status SqliteIngestBatch::InsertIndicators(std::span<const uint32_t> distinct) {
+  // Most chunks have no display form (an IDN's U-label) at all: their statements leave the
+  // column out, as InsertObservations does with columns that are NULL in every row.
   static const std::string kMulti =
       MultiRowInsert(kInsertIndicator, kIndicatorColumns, kRowsPerInsert);
   static const std::string kSingle = MultiRowInsert(kInsertIndicator, kIndicatorColumns, 1);
-  COTENANT_ASSIGN_OR_RETURN(Statement * multi, store_.Cached(kMulti.c_str()));
-  COTENANT_ASSIGN_OR_RETURN(Statement * single, store_.Cached(kSingle.c_str()));
+  static const std::string kMultiNoDisplay =
+      MultiRowInsert(kInsertIndicatorNoDisplay, kIndicatorColumns - 1, kRowsPerInsert);
+  static const std::string kSingleNoDisplay =
+      MultiRowInsert(kInsertIndicatorNoDisplay, kIndicatorColumns - 1, 1);
+  const bool display = std::any_of(distinct.begin(), distinct.end(),
+                                   [&](uint32_t r) { return rows_[r].display.size > 0; });
+  const int columns = display ? kIndicatorColumns : kIndicatorColumns - 1;
+  COTENANT_ASSIGN_OR_RETURN(Statement * multi,
+                            store_.Cached(display ? kMulti.c_str() : kMultiNoDisplay.c_str()));
+  COTENANT_ASSIGN_OR_RETURN(Statement * single,
+                            store_.Cached(display ? kSingle.c_str() : kSingleNoDisplay.c_str()));
   Binder multi_binder(multi), single_binder(single);
   auto run = [&]() -> Status {
     for (size_t start = 0; start < distinct.size();) {
@@ -917,8 +991,8 @@ Status SqliteIngestBatch::InsertIndicators(std::span<const uint32_t> distinct) {
         b.Int(p + 1, static_cast<int64_t>(row.hash));
         b.TextOrNull(p + 2, IndicatorTypeName(row.type));
         b.TextOrNull(p + 3, Text(row.value));
-        b.TextOrNull(p + 4, Text(row.display));
-        p += kIndicatorColumns;
+        if (display) b.TextOrNull(p + 4, Text(row.display));
+        p += columns;
       }
       Status st = b.statement()->Run();
       b.statement()->Rewind();
@@ -946,33 +1020,60 @@ Status SqliteIngestBatch::InsertIndicators(std::span<const uint32_t> distinct) {
   return st;
 }
 
-// Binds `row` as the observation at parameter offset `p` (kInsertObservation's columns).
-void SqliteIngestBatch::BindObservation(Binder& b, int p, const Row& row) const {
-  b.Int(p + 1, id_);
-  b.Int(p + 2, row.indicator_id);
-  b.Int(p + 3, row.key_hash);
-  b.IntOrNull(p + 4, row.name_id, row.name_id != 0);
-  b.Int(p + 5, store::RoleCode(row.role));
-  b.Int(p + 6, row.source_id);
-  b.IntOrNull(p + 7, row.references_id, row.references_id != 0);
-  b.IntOrNull(p + 8, row.basis_id, row.basis_id != 0);
-  b.IntOrNull(p + 9, row.first_seen, row.has_first_seen);
-  b.IntOrNull(p + 10, row.last_seen, row.has_last_seen);
-  b.IntOrNull(p + 11, row.confidence, row.confidence >= 0);
-  b.Int(p + 12, store::TlpCode(row.tlp));
-  b.Int(p + 13, row.exact ? 1 : 0);
-  b.TextOrNull(p + 14, Text(row.original_text));
-  b.TextOrNull(p + 15, Text(row.description));
-  b.IntOrNull(p + 16, row.file_id, row.file_id != 0);
-  b.IntOrNull(p + 17, row.line, row.line > 0);
-  b.TextOrNull(p + 18, Text(row.json_path));
+SqliteIngestBatch::ObservationColumns::ObservationColumns(uint32_t m) : mask(m) {
+  for (int c = 0; c < kObservationColumns; ++c) {
+    if ((mask & (1u << c)) != 0) param[c] = ++count;
+  }
+}
+
+// The columns `row` has a value for (BindObservation binds NULL to the others).
+uint32_t SqliteIngestBatch::ColumnsWithValues(const Row& row) {
+  uint32_t mask = kObservationRequired;
+  auto set = [&mask](int column, bool value) { mask |= value ? 1u << column : 0; };
+  set(3, row.name_id != 0);
+  set(6, row.references_id != 0);
+  set(7, row.basis_id != 0);
+  set(8, row.has_first_seen);
+  set(9, row.has_last_seen);
+  set(10, row.confidence >= 0);
+  set(13, row.original_text.size > 0);
+  set(14, row.description.size > 0);
+  set(15, row.file_id != 0);
+  set(16, row.line > 0);
+  set(17, row.json_path.size > 0);
+  return mask;
+}
+
+// Binds `row` as the observation at parameter offset `p` of a statement writing `cols`.
+void SqliteIngestBatch::BindObservation(Binder& b, int p, const Row& row,
+                                        const ObservationColumns& cols) const {
+  const int* at = cols.param;
+  b.Int(p + at[0], id_);
+  b.Int(p + at[1], row.indicator_id);
+  b.Int(p + at[2], row.key_hash);
+  if (at[3] != 0) b.IntOrNull(p + at[3], row.name_id, row.name_id != 0);
+  b.Int(p + at[4], store::RoleCode(row.role));
+  b.Int(p + at[5], row.source_id);
+  if (at[6] != 0) b.IntOrNull(p + at[6], row.references_id, row.references_id != 0);
+  if (at[7] != 0) b.IntOrNull(p + at[7], row.basis_id, row.basis_id != 0);
+  if (at[8] != 0) b.IntOrNull(p + at[8], row.first_seen, row.has_first_seen);
+  if (at[9] != 0) b.IntOrNull(p + at[9], row.last_seen, row.has_last_seen);
+  if (at[10] != 0) b.IntOrNull(p + at[10], row.confidence, row.confidence >= 0);
+  b.Int(p + at[11], store::TlpCode(row.tlp));
+  b.Int(p + at[12], row.exact ? 1 : 0);
+  if (at[13] != 0) b.TextOrNull(p + at[13], Text(row.original_text));
+  if (at[14] != 0) b.TextOrNull(p + at[14], Text(row.description));
+  if (at[15] != 0) b.IntOrNull(p + at[15], row.file_id, row.file_id != 0);
+  if (at[16] != 0) b.IntOrNull(p + at[16], row.line, row.line > 0);
+  if (at[17] != 0) b.TextOrNull(p + at[17], Text(row.json_path));
 }
 
 // Walks the row's probe sequence from its hash slot: an empty slot takes the row, a slot with
 // an equal natural key means the row is a duplicate (or was just inserted there by its group),
 // a slot with another key (a hash collision) moves on. Exact because rows are never deleted.
 Result<bool> SqliteIngestBatch::ResolveObservation(const Row& row) {
-  static const std::string kSingle = MultiRowInsert(kInsertObservation, kObservationColumns, 1);
+  static const std::string kSingle = ObservationInsertSql(kObservationAll, 1);
+  static const ObservationColumns kAll(kObservationAll);
   const store::ObservationKeyFields want = KeyFields(row);
   int64_t slot = row.key_hash;
   for (int probe = 0; probe < 1000; ++probe, slot = store::NextObservationKeySlot(slot)) {
@@ -996,9 +1097,9 @@ Result<bool> SqliteIngestBatch::ResolveObservation(const Row& row) {
     COTENANT_ASSIGN_OR_RETURN(Statement * insert, store_.Cached(kSingle.c_str()));
     {
       Binder b(insert);
-      BindObservation(b, 0, row);
+      BindObservation(b, 0, row, kAll);
     }
-    insert->BindInt(3, slot);
+    insert->BindInt(kAll.param[2], slot);
     Status st = insert->Run();
     insert->Reset();
     COTENANT_RETURN_IF_ERROR(st);
@@ -1075,11 +1176,12 @@ Result<int64_t> SqliteIngestBatch::ResolveGroup(std::span<const uint32_t> group)
 // Inserts the observation rows in the given order, kRowsPerInsert per statement; a row whose
 // natural key is already stored is ignored and counted as a duplicate.
 Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
-  static const std::string kMulti =
-      MultiRowInsert(kInsertObservation, kObservationColumns, kRowsPerInsert);
-  static const std::string kSingle = MultiRowInsert(kInsertObservation, kObservationColumns, 1);
-  COTENANT_ASSIGN_OR_RETURN(Statement * multi, store_.Cached(kMulti.c_str()));
-  COTENANT_ASSIGN_OR_RETURN(Statement * single, store_.Cached(kSingle.c_str()));
+  uint32_t mask = kObservationRequired;
+  for (uint32_t r : rows) mask |= ColumnsWithValues(rows_[r]);
+  const ObservationColumns cols(mask);
+  COTENANT_ASSIGN_OR_RETURN(Statement * multi,
+                            store_.Cached(store_.InsertSql(mask, kRowsPerInsert).c_str()));
+  COTENANT_ASSIGN_OR_RETURN(Statement * single, store_.Cached(store_.InsertSql(mask, 1).c_str()));
   Binder multi_binder(multi), single_binder(single);
   Status st;
   for (size_t start = 0; start < rows.size() && st.ok();) {
@@ -1093,8 +1195,8 @@ Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
     int p = 0;
     for (uint32_t r : group) {
       const Row& row = rows_[r];
-      BindObservation(b, p, row);
-      p += kObservationColumns;
+      BindObservation(b, p, row, cols);
+      p += cols.count;
     }
     st = s->Run();
     s->Rewind();

@@ -624,6 +624,123 @@ TEST(SqliteStore, ScanReturnsEveryFieldTheAnalysisNeeds) {
   EXPECT_EQ((*sources)[0].source.name, "vendor");
 }
 
+// A chunk's INSERT statements leave out the columns that are NULL in every row of the chunk:
+// a value that only one row has (first, last, or in the middle of a 32-row statement) must be
+// stored, and the other rows must keep NULL.
+TEST(SqliteStore, OptionalColumnsAreStoredWhetherOneRowOrEveryRowHasThem) {
+  TempDir dir;
+  const std::string path = dir.Path("s.db");
+  auto store = OpenOk(path);
+  ASSERT_NE(store, nullptr);
+  auto plain = [](int k) {
+    auto o = Obs(IndicatorType::kIpv4,
+                 "10.1." + std::to_string(k / 256) + "." + std::to_string(k % 256), "", "feed");
+    o.location = {"", 0, ""};
+    return o;
+  };
+  // Ingest 1: no row has any optional column.
+  std::vector<Observation> none;
+  for (int k = 0; k < 100; ++k) none.push_back(plain(k));
+  EXPECT_EQ(Ingest(*store, "none", none).observations, 100);
+  // Ingest 2: each optional column is set on exactly one row (row 40 + column), the rest NULL.
+  std::vector<Observation> one;
+  for (int k = 100; k < 200; ++k) one.push_back(plain(k));
+  one[40].actor = "APT28";
+  one[41].references = {"https://r.example/1"};
+  one[42].basis = {"sha256:abc"};
+  one[43].first_seen = Timestamp::FromUnixSeconds(1'700'000'000);
+  one[44].last_seen = Timestamp::FromUnixSeconds(1'700'000'001);
+  one[45].confidence = 0;
+  one[46].original_text = "10[.]1[.]0[.]146";
+  one[47].description = "C2";
+  one[48].location = {"other.txt", 17, "$.objects[3]"};
+  one[49].indicator = {IndicatorType::kDomain, "xn--80ak6aa92e.com",
+                       "\u0430\u0440\u0440\u04cf\u0435.com"};
+  one[49].original_text = one[49].indicator.value;
+  one[99].description = "last row";
+  EXPECT_EQ(Ingest(*store, "one", one).observations, 100);
+  // Ingest 3: every row has every column.
+  std::vector<Observation> all;
+  for (int k = 200; k < 300; ++k) {
+    auto o = Obs(IndicatorType::kIpv4, "10.1.1." + std::to_string(k - 200), "APT29", "feed");
+    o.references = {"https://r.example/2"};
+    o.basis = {"sha256:def"};
+    o.first_seen = Timestamp::FromUnixSeconds(1'600'000'000);
+    o.last_seen = Timestamp::FromUnixSeconds(1'600'000'000 + k);
+    o.confidence = 50;
+    o.original_text = "text " + std::to_string(k);
+    o.description = "d";
+    o.location = {"all.txt", k, "$.x"};
+    all.push_back(std::move(o));
+  }
+  EXPECT_EQ(Ingest(*store, "all", all).observations, 100);
+
+  const std::string counts =
+      "SELECT count(actor_name_id), count(references_id), count(basis_id), count(first_seen), "
+      "count(last_seen), count(confidence), count(original_text), count(description), "
+      "count(file_id), count(line), count(json_path) FROM observations WHERE ingest_id = ";
+  // Ingest 1's file id is the ingest's path (no location file); line 0 is NULL.
+  EXPECT_EQ(QueryRows(path, counts + "1"), std::vector<std::string>{"0|0|0|0|0|0|0|0|100|0|0"});
+  EXPECT_EQ(QueryRows(path, counts + "2"), std::vector<std::string>{"1|1|1|1|1|1|1|2|100|1|1"});
+  EXPECT_EQ(QueryRows(path, counts + "3"),
+            std::vector<std::string>{"100|100|100|100|100|100|100|100|100|100|100"});
+  auto sorted = [](std::vector<std::string> rows) {
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  };
+  // Rows are stored in indicator id (hash) order: compare as sets.
+  EXPECT_EQ(sorted(QueryRows(
+                path,
+                "SELECT v.actor_as_written, v.refs, v.basis, o.first_seen, o.last_seen, "
+                "o.confidence, o.original_text, o.description, v.file, o.line, o.json_path "
+                "FROM observation_view v JOIN observations o ON o.id = v.id "
+                "WHERE o.ingest_id = 2 AND (o.actor_name_id IS NOT NULL OR o.references_id IS "
+                "NOT NULL OR o.basis_id IS NOT NULL OR o.first_seen IS NOT NULL OR o.last_seen "
+                "IS NOT NULL OR o.confidence IS NOT NULL OR o.original_text IS NOT NULL OR "
+                "o.description IS NOT NULL OR o.line IS NOT NULL)")),
+            sorted({
+                "APT28|NULL|NULL|NULL|NULL|NULL|NULL|NULL|file-one|NULL|NULL",
+                "NULL|https://r.example/1|NULL|NULL|NULL|NULL|NULL|NULL|file-one|NULL|NULL",
+                "NULL|NULL|sha256:abc|NULL|NULL|NULL|NULL|NULL|file-one|NULL|NULL",
+                "NULL|NULL|NULL|1700000000|NULL|NULL|NULL|NULL|file-one|NULL|NULL",
+                "NULL|NULL|NULL|NULL|1700000001|NULL|NULL|NULL|file-one|NULL|NULL",
+                "NULL|NULL|NULL|NULL|NULL|0|NULL|NULL|file-one|NULL|NULL",
+                "NULL|NULL|NULL|NULL|NULL|NULL|10[.]1[.]0[.]146|NULL|file-one|NULL|NULL",
+                "NULL|NULL|NULL|NULL|NULL|NULL|NULL|C2|file-one|NULL|NULL",
+                "NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|other.txt|17|$.objects[3]",
+                "NULL|NULL|NULL|NULL|NULL|NULL|NULL|last row|file-one|NULL|NULL",
+            }));
+  EXPECT_EQ(QueryRows(path, "SELECT count(display) FROM indicators"),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(QueryRows(path, "SELECT display FROM indicators WHERE value = 'xn--80ak6aa92e.com'"),
+            std::vector<std::string>{"\u0430\u0440\u0440\u04cf\u0435.com"});
+  // The same files again: every row is a duplicate, whatever columns its statement wrote.
+  EXPECT_EQ(Ingest(*store, "one-again", one).duplicate_observations, 100);
+  EXPECT_EQ(Ingest(*store, "all-again", all).duplicate_observations, 100);
+}
+
+// A name without a letter or digit is no actor, whether it repeats or alternates with names.
+TEST(SqliteStore, ActorNamesWithoutLettersOrDigitsAreNoActor) {
+  TempDir dir;
+  const std::string path = dir.Path("s.db");
+  auto store = OpenOk(path);
+  ASSERT_NE(store, nullptr);
+  std::vector<Observation> obs;
+  const std::vector<std::string> actors = {"---", "---", "APT28", " ", "---", "APT28", "\"", ""};
+  for (size_t k = 0; k < actors.size(); ++k) {
+    obs.push_back(Obs(IndicatorType::kIpv4, "10.2.0." + std::to_string(k), actors[k], "feed"));
+  }
+  EXPECT_EQ(Ingest(*store, "a", obs).observations, 8);
+  EXPECT_EQ(QueryRows(path,
+                      "SELECT i.value, ifnull(n.name, 'none') FROM observations o JOIN indicators "
+                      "i ON i.id = o.indicator_id LEFT JOIN actor_names n ON n.id = "
+                      "o.actor_name_id ORDER BY i.value"),
+            (std::vector<std::string>{"10.2.0.0|none", "10.2.0.1|none", "10.2.0.2|APT28",
+                                      "10.2.0.3|none", "10.2.0.4|none", "10.2.0.5|APT28",
+                                      "10.2.0.6|none", "10.2.0.7|none"}));
+  EXPECT_EQ(QueryRows(path, "SELECT name FROM actor_names"), std::vector<std::string>{"APT28"});
+}
+
 TEST(SqliteStore, ScanAfterIngestIndicatorFilterOrderAndBatches) {
   TempDir dir;
   auto store = OpenOk(dir.Path("s.db"));
