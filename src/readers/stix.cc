@@ -312,8 +312,8 @@ class StixInput {
   virtual ~StixInput() = default;
   virtual Result<std::string> Stream(const readers::JsonStreamOptions& options,
                                      const readers::JsonElementCallback& on_element) = 0;
-  // The bytes [offset, offset + n) of the input into `out`.
-  virtual Status ReadAt(int64_t offset, size_t n, std::string& out) = 0;
+  // The bytes [offset, offset + n) of the input into `dst`.
+  virtual Status ReadAt(int64_t offset, size_t n, char* dst) = 0;
   // The whole input (a document that is one object).
   virtual Result<std::string> ReadAll() = 0;
 };
@@ -325,13 +325,13 @@ class TextInput : public StixInput {
                              const readers::JsonElementCallback& on_element) override {
     return readers::StreamJsonText(text_, name_, options, on_element);
   }
-  Status ReadAt(int64_t offset, size_t n, std::string& out) override {
+  Status ReadAt(int64_t offset, size_t n, char* dst) override {
     if (offset < 0 || static_cast<size_t>(offset) > text_.size() ||
         n > text_.size() - static_cast<size_t>(offset)) {
       return InvalidArgument(name_ + ": object at byte " + std::to_string(offset) +
                              " is past the end of the input");
     }
-    out.assign(text_.substr(static_cast<size_t>(offset), n));
+    std::memcpy(dst, text_.data() + offset, n);
     return Status::Ok();
   }
   Result<std::string> ReadAll() override { return std::string(text_); }
@@ -359,11 +359,10 @@ class FileInput : public StixInput {
                              const readers::JsonElementCallback& on_element) override {
     return readers::StreamJsonFile(path_, options, on_element);
   }
-  Status ReadAt(int64_t offset, size_t n, std::string& out) override {
-    out.resize(n);
+  Status ReadAt(int64_t offset, size_t n, char* dst) override {
     size_t done = 0;
     while (done < n) {
-      ssize_t k = ::pread(fd_, out.data() + done, n - done, offset + static_cast<int64_t>(done));
+      ssize_t k = ::pread(fd_, dst + done, n - done, offset + static_cast<int64_t>(done));
       if (k < 0 && errno == EINTR) continue;
       if (k <= 0) {
         return IoError(path_ + ": cannot read the object at byte " + std::to_string(offset) +
@@ -609,42 +608,35 @@ class StixReader {
     BuildGraph();
     Attribute();
     EmitActors();
-    // Pass 2: every kept object in document order; carriers are read again from the stream.
-    size_t next_graph = 0, next_carrier = 0;
+    // Pass 2: every kept object in document order. Carriers are read again in runs of
+    // consecutive elements of the array (about read_chunk_bytes of text), each run parsed as
+    // one JSON array: one parse per run rather than per object.
+    size_t next_graph = 0;
     auto emit_graph_upto = [&](size_t index) {
       for (; next_graph < objects_.size() && objects_[next_graph].index <= index; ++next_graph) {
         if (objects_[next_graph].kept) EmitObject(objects_[next_graph]);
       }
     };
-    if (!carriers_.empty()) {
-      stream.emit = true;
-      auto second = input.Stream(stream, [&](const readers::JsonStreamElement& e) -> Status {
-        const size_t index = e.indices.empty() ? 0 : e.indices.back();
-        emit_graph_upto(index);
-        if (next_carrier >= carriers_.size() || carriers_[next_carrier].index != index) {
-          return Status::Ok();
-        }
-        Carrier& c = carriers_[next_carrier++];
-        if (!c.kept) return Status::Ok();
-        if (c.length != e.json.size()) {
-          return InvalidArgument(file_ + ": object " + ObjectPath(layout_, index) +
-                                 " changed between the two passes over the input");
-        }
-        StixObject o;
-        COTENANT_RETURN_IF_ERROR(ParseCarrier(e.json, c, parser_, o));
-        current_carrier_ = &c;
-        current_ = &o;
-        EmitObject(o);
-        current_carrier_ = nullptr;
-        current_ = nullptr;
-        return Status::Ok();
-      });
-      if (!second.ok()) return second.status();
+    const int64_t run_bytes = static_cast<int64_t>(std::max<size_t>(tuning.read_chunk_bytes, 1));
+    for (size_t first = 0; first < carriers_.size();) {
+      if (!carriers_[first].kept) {
+        ++first;
+        continue;
+      }
+      size_t last = first;
+      const int64_t start = carriers_[first].offset;
+      while (last + 1 < carriers_.size() &&
+             carriers_[last + 1].offset + carriers_[last + 1].length - start <= run_bytes) {
+        ++last;
+      }
+      COTENANT_RETURN_IF_ERROR(EmitRun(first, last, emit_graph_upto));
+      first = last + 1;
     }
     emit_graph_upto(SIZE_MAX);
     if (tuning.stats != nullptr) {
       StixReadStats& st = *tuning.stats;
-      st.peak_buffer_bytes = std::max(st.peak_buffer_bytes, stream_stats.peak_buffer_bytes);
+      st.peak_buffer_bytes =
+          std::max({st.peak_buffer_bytes, stream_stats.peak_buffer_bytes, run_text_.capacity()});
       st.carriers = carriers_.size();
       st.graph_objects = objects_.size();
       st.graph_text_bytes = graph_text_.size();
@@ -654,6 +646,66 @@ class StixReader {
   }
 
  private:
+  // Emits carriers first..last (and the graph objects before each) from one read of their text.
+  template <typename EmitGraphUpto>
+  Status EmitRun(size_t first, size_t last, EmitGraphUpto& emit_graph_upto) {
+    const int64_t start = carriers_[first].offset;
+    const size_t n = static_cast<size_t>(carriers_[last].offset + carriers_[last].length - start);
+    run_text_.reserve(n + 2 + readers::kJsonPadding);
+    run_text_.resize(n + 2);
+    COTENANT_RETURN_IF_ERROR(input_->ReadAt(start, n, run_text_.data() + 1));
+    // The bytes between two elements are a comma and white space: with brackets around, the
+    // run is a JSON array of the elements first..last and those between them.
+    run_text_.front() = '[';
+    run_text_.back() = ']';
+    const size_t first_index = carriers_[first].index;
+    const size_t count = carriers_[last].index - first_index + 1;
+    dom::element root;
+    dom::array list;
+    if (parser_.parse(run_text_.data(), run_text_.size(), false).get(root) != simdjson::SUCCESS ||
+        root.get_array().get(list) != simdjson::SUCCESS || list.size() != count) {
+      // Not parseable as a whole: object by object, which names the one that is not JSON.
+      for (size_t c = first; c <= last; ++c) {
+        if (!carriers_[c].kept) continue;
+        emit_graph_upto(carriers_[c].index);
+        std::string text(carriers_[c].length, '\0');
+        COTENANT_RETURN_IF_ERROR(input_->ReadAt(carriers_[c].offset, text.size(), text.data()));
+        text.reserve(text.size() + readers::kJsonPadding);
+        dom::parser parser;
+        StixObject o;
+        COTENANT_RETURN_IF_ERROR(ParseCarrier(text, carriers_[c], parser, o));
+        EmitCarrier(carriers_[c], o);
+      }
+      return Status::Ok();
+    }
+    size_t index = first_index;
+    size_t c = first;
+    for (dom::element e : list) {
+      emit_graph_upto(index);
+      if (c <= last && carriers_[c].index == index) {
+        if (carriers_[c].kept) {
+          StixObject o;
+          if (CheckObject(e, index, layout_, o)) {
+            return InvalidArgument(file_ + ": " + ObjectPath(layout_, index) +
+                                   " changed between two reads of the input");
+          }
+          EmitCarrier(carriers_[c], o);
+        }
+        ++c;
+      }
+      ++index;
+    }
+    return Status::Ok();
+  }
+
+  void EmitCarrier(const Carrier& c, const StixObject& o) {
+    current_carrier_ = &c;
+    current_ = &o;
+    EmitObject(o);
+    current_carrier_ = nullptr;
+    current_ = nullptr;
+  }
+
   // ---- helpers -------------------------------------------------------------------------
 
   Rejection MakeRejection(const std::string& json_path, std::string reason,
@@ -744,7 +796,8 @@ class StixReader {
     l.carrier = c;
     l.ok = false;
     const Carrier& entry = carriers_[c];
-    if (!input_->ReadAt(entry.offset, entry.length, l.text).ok()) return nullptr;
+    l.text.resize(entry.length);
+    if (!input_->ReadAt(entry.offset, entry.length, l.text.data()).ok()) return nullptr;
     l.text.reserve(l.text.size() + readers::kJsonPadding);
     if (!ParseCarrier(l.text, entry, l.parser, l.object).ok()) return nullptr;
     l.ok = true;
@@ -1114,7 +1167,8 @@ class StixReader {
         const uint32_t position = by_hash_[k].position;
         Carrier& c = carriers_[position];
         StixObject o;
-        if (!input_->ReadAt(c.offset, c.length, text).ok()) continue;
+        text.resize(c.length);
+        if (!input_->ReadAt(c.offset, c.length, text.data()).ok()) continue;
         text.reserve(text.size() + readers::kJsonPadding);
         if (!ParseCarrier(text, c, parser, o).ok()) continue;
         Seen seen{position, std::string(o.id), simdjson::minify(o.object),
@@ -2130,7 +2184,8 @@ class StixReader {
 
   StixInput* input_ = nullptr;
   Layout layout_ = Layout::kBundle;
-  dom::parser parser_;  // each streamed object in turn
+  dom::parser parser_;    // each streamed object in turn, then each run of pass 2
+  std::string run_text_;  // pass 2: the text of a run of elements
   // The graph objects (everything but carriers): their texts as one JSON array, its parse,
   // and the objects in it, filled once and never grown after: the maps below point into them.
   std::string graph_text_;
