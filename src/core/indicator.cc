@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 
 #include "core/classify_token.h"
 #include "core/indicator_shape.h"
+#include "core/plain_name.h"
 #include "core/text.h"
 #include "cotenant/cidr.h"
 #include "cotenant/contact.h"
@@ -185,6 +187,40 @@ bool PathHasBotToken(std::string_view s) {
   return false;
 }
 
+// "http(s)://host/path?query" in the shape nearly every feed writes: a lower-case scheme, a
+// plain ASCII host name (core::IsPlainAsciiName: no user, port, address or IDN label), and a
+// path and query of unreserved characters and "/?=&". Url::Parse would lower-case the host and
+// keep the rest as it is (nothing to decode, encode or drop), so the canonical text is built
+// here without a Url; nullopt for every other URL.
+std::optional<Indicator> PlainHttpUrl(std::string_view text) {
+  size_t host_start = 0;
+  if (text.starts_with("http://")) {
+    host_start = 7;
+  } else if (text.starts_with("https://")) {
+    host_start = 8;
+  } else {
+    return std::nullopt;
+  }
+  const std::string_view after = text.substr(host_start);
+  const size_t end = core::FindAuthorityEnd(after);
+  if (end == std::string_view::npos || after[end] != '/') return std::nullopt;  // Url adds "/"
+  const std::string_view host = after.substr(0, end);
+  if (!core::IsPlainAsciiName(host)) return std::nullopt;
+  const std::string_view rest = after.substr(end);
+  for (char c : rest) {
+    if (!(shape::IsAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' ||
+          c == '?' || c == '=' || c == '&')) {
+      return std::nullopt;
+    }
+  }
+  std::string value;
+  value.reserve(text.size());
+  value.append(text.substr(0, host_start));
+  for (char c : host) value += core::AsciiToLower(c);
+  value.append(rest);
+  return Make(IndicatorType::kUrl, std::move(value));
+}
+
 // A URL given with a scheme ("https://", or a defanged "hxxps://" already refanged).
 Result<Indicator> ClassifyUrl(std::string_view text) {
   size_t sep = text.find("://");
@@ -199,6 +235,7 @@ Result<Indicator> ClassifyUrl(std::string_view text) {
     if (handle.ok()) return Make(IndicatorType::kTelegramHandle, handle->ToString());
     // "t.me/joinchat/...", "t.me/+...": invite links stay URLs.
   }
+  if (auto plain = PlainHttpUrl(text)) return std::move(*plain);
   COTENANT_ASSIGN_OR_RETURN(Url url, Url::Parse(text));
   return UrlIndicator(url);
 }
@@ -468,6 +505,8 @@ Result<Indicator> ParseIndicatorAs(IndicatorType type, std::string_view text) {
       return Make(type, asn.ToString());
     }
     case IndicatorType::kDomain: {
+      // DomainName::Parse's shortcut, without building a DomainName: lower case, shown as is.
+      if (core::IsPlainAsciiName(text)) return Make(type, core::AsciiLower(text));
       COTENANT_ASSIGN_OR_RETURN(DomainName domain, DomainName::Parse(text));
       return DomainIndicator(domain);
     }

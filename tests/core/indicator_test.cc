@@ -136,5 +136,36 @@ TEST(ClassifyIndicator, ErrorsNameTheInput) {
   }
 }
 
+// ClassifyIndicator builds the text of plain http(s) URLs without Url::Parse; the result must be
+// what Url::Parse gives (ParseIndicatorAs(kUrl)), for those and for near misses.
+TEST(ClassifyIndicator, PlainHttpUrlsMatchUrlParse) {
+  const std::vector<std::string> texts = {
+      "http://evil.example.com/gate.php?id=1a2b3c4d", "https://EVIL.Example.COM/Path/To?x=1&y=2",
+      "http://a_b.example.com/", "http://a.example.com/?", "http://a.example.com/a?b?c=d",
+      "http://a.example.com//x/../y/./z", "http://a.example.com/~user/",
+      "https://a.b.c.example.co.uk/x", "http://a.example.com/x?q=/y",
+      "http://a.example.com/x_y-z.~&=",
+      // near misses that take the general path
+      "http://a.example.com", "http://a.example.com?x=1", "http://a.example.com:8080/x",
+      "https://a.example.com:443/x", "http://a.example.com/x#frag", "http://a.example.com/%41%2f",
+      "http://a.example.com/x y", "http://user@a.example.com/x", "http://192.0.2.1/x",
+      "http://xn--80ak6aa92e.com/x", "HTTP://a.example.com/x", "http://a.example.com/é",
+      "http://a.example.com/x!$'()*+,;", "http://localhost/x", "http://a.example.com./x",
+      "http://-a.example.com/x", "http://a.example.123/x", "ftp://a.example.com/x"};
+  size_t compared = 0;
+  for (const std::string& text : texts) {
+    SCOPED_TRACE(text);
+    auto classified = ClassifyIndicator(text);
+    auto parsed = ParseIndicatorAs(IndicatorType::kUrl, text);
+    ASSERT_EQ(classified.ok(), parsed.ok())
+        << (classified.ok() ? parsed.status() : classified.status()).ToString();
+    if (!classified.ok() || classified->type != IndicatorType::kUrl) continue;
+    EXPECT_EQ(classified->value, parsed->value);
+    EXPECT_EQ(classified->display, parsed->display);
+    ++compared;
+  }
+  EXPECT_GE(compared, 20u);
+}
+
 }  // namespace
 }  // namespace cotenant
