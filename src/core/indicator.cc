@@ -207,12 +207,17 @@ std::optional<Indicator> PlainHttpUrl(std::string_view text) {
   const std::string_view host = after.substr(0, end);
   if (!core::IsPlainAsciiName(host)) return std::nullopt;
   const std::string_view rest = after.substr(end);
-  for (char c : rest) {
-    if (!(shape::IsAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' ||
-          c == '?' || c == '=' || c == '&')) {
-      return std::nullopt;
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      t[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+             std::string_view("-._~/?=&").find(static_cast<char>(c)) != std::string_view::npos;
     }
-  }
+    return t;
+  }();
+  bool plain = true;  // no early exit: the loop vectorizes
+  for (char c : rest) plain &= kPlain[static_cast<unsigned char>(c)];
+  if (!plain) return std::nullopt;
   std::string value;
   value.reserve(text.size());
   value.append(text.substr(0, host_start));
