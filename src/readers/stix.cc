@@ -3,9 +3,11 @@
 
 #include <fcntl.h>
 #include <simdjson.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <cerrno>
@@ -194,9 +196,20 @@ std::string ObjectPath(Layout layout, size_t index) {
 
 // A stored object of the document. Kept small (one per object of a bundle of millions): the
 // JSON path is built when a record needs it.
+// The members of an object in order, found in one walk over its keys (CheckObject): a lookup
+// compares keys here rather than walking the parse again. Objects with more members than it
+// holds are looked up in the parse.
+struct FieldIndex {
+  static constexpr size_t kMax = 24;
+  std::array<std::pair<std::string_view, dom::element>, kMax> fields;
+  size_t size = 0;
+  bool complete = true;
+};
+
 struct StixObject {
   std::string_view type, id;
   dom::object object;
+  const FieldIndex* fields = nullptr;  // set for carriers being emitted
   uint64_t keys = 0;  // KeyBit of every key the object has: a lookup of another key is skipped
   uint32_t index = 0;
   Layout layout = Layout::kBundle;
@@ -242,28 +255,57 @@ uint64_t KeyBit(std::string_view key) {
 
 bool MayHave(const StixObject& o, std::string_view key) { return (o.keys & KeyBit(key)) != 0; }
 
+// The first member `key` of `o`, as a lookup in the parse would find it.
+bool Field(const StixObject& o, std::string_view key, dom::element& out) {
+  if (!MayHave(o, key)) return false;
+  if (o.fields != nullptr && o.fields->complete) {
+    for (size_t i = 0; i < o.fields->size; ++i) {
+      const auto& [k, v] = o.fields->fields[i];
+      if (k.size() == key.size() && std::memcmp(k.data(), key.data(), key.size()) == 0) {
+        out = v;
+        return true;
+      }
+    }
+    return false;
+  }
+  return o.object[key].get(out) == simdjson::SUCCESS;
+}
+
 std::optional<std::string_view> Str(const StixObject& o, std::string_view key) {
-  if (!MayHave(o, key)) return std::nullopt;
-  return Str(o.object, key);
+  dom::element e;
+  std::string_view v;
+  if (!Field(o, key, e) || e.get_string().get(v) != simdjson::SUCCESS) return std::nullopt;
+  return v;
 }
 
 bool Has(const StixObject& o, std::string_view key) {
-  return MayHave(o, key) && Has(o.object, key);
+  dom::element e;
+  return Field(o, key, e);
 }
 
 std::optional<dom::array> Arr(const StixObject& o, std::string_view key) {
-  if (!MayHave(o, key)) return std::nullopt;
-  return Arr(o.object, key);
+  dom::element e;
+  dom::array a;
+  if (!Field(o, key, e) || e.get_array().get(a) != simdjson::SUCCESS) return std::nullopt;
+  return a;
 }
 
 std::optional<dom::object> Obj(const StixObject& o, std::string_view key) {
-  if (!MayHave(o, key)) return std::nullopt;
-  return Obj(o.object, key);
+  dom::element e;
+  dom::object v;
+  if (!Field(o, key, e) || e.get_object().get(v) != simdjson::SUCCESS) return std::nullopt;
+  return v;
 }
 
 std::vector<std::string_view> StrList(const StixObject& o, std::string_view key) {
-  if (!MayHave(o, key)) return {};
-  return StrList(o.object, key);
+  std::vector<std::string_view> out;
+  if (auto a = Arr(o, key)) {
+    for (dom::element e : *a) {
+      std::string_view s;
+      if (e.get_string().get(s) == simdjson::SUCCESS) out.push_back(s);
+    }
+  }
+  return out;
 }
 
 // What makes an emitted observation a repeat of one already emitted from the same place.
@@ -316,6 +358,8 @@ class StixInput {
   virtual Status ReadAt(int64_t offset, size_t n, char* dst) = 0;
   // The whole input (a document that is one object).
   virtual Result<std::string> ReadAll() = 0;
+  // Bytes in the input, or -1 when unknown.
+  virtual int64_t Size() = 0;
 };
 
 class TextInput : public StixInput {
@@ -335,6 +379,7 @@ class TextInput : public StixInput {
     return Status::Ok();
   }
   Result<std::string> ReadAll() override { return std::string(text_); }
+  int64_t Size() override { return static_cast<int64_t>(text_.size()); }
 
  private:
   std::string_view text_;
@@ -374,6 +419,10 @@ class FileInput : public StixInput {
   }
   Result<std::string> ReadAll() override {
     return readers::ReadWholeFile(path_, readers::kMaxJsonBytes);
+  }
+  int64_t Size() override {
+    struct stat st;
+    return ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<int64_t>(st.st_size) : -1;
   }
 
  private:
@@ -590,7 +639,13 @@ class StixReader {
     stream.read_chunk_bytes = tuning.read_chunk_bytes;
     stream.max_element_bytes = kMaxObjectBytes;
     stream.stats = &stream_stats;
-    // Pass 1: every object once; graph objects keep their text, carriers an entry.
+    // Pass 1: every object once; graph objects keep their text, carriers an entry. Room for
+    // an entry per 128 bytes of input, so the entries are not copied as they grow (pages not
+    // written to are not resident).
+    if (int64_t size = input.Size(); size > 0) {
+      carriers_.reserve(static_cast<size_t>(size / 128));
+      by_hash_.reserve(static_cast<size_t>(size / 128));
+    }
     graph_text_ = "[";
     auto envelope = input.Stream(
         stream, [this](const readers::JsonStreamElement& e) { return CollectElement(e); });
@@ -685,7 +740,7 @@ class StixReader {
       if (c <= last && carriers_[c].index == index) {
         if (carriers_[c].kept) {
           StixObject o;
-          if (CheckObject(e, index, layout_, o)) {
+          if (CheckObject(e, index, layout_, o, &run_fields_)) {
             return InvalidArgument(file_ + ": " + ObjectPath(layout_, index) +
                                    " changed between two reads of the input");
           }
@@ -734,11 +789,15 @@ class StixReader {
       if (Has(o, key)) Reject(o.Path() + "." + std::string(key), "timestamp is not a string");
       return std::nullopt;
     }
+    // Bulk exports repeat one timestamp over many objects: the last one read is remembered.
+    if (last_time_ && *s == last_time_text_) return last_time_;
     auto t = Timestamp::Parse(*s);
     if (!t.ok()) {
       Reject(o.Path() + "." + std::string(key), "invalid timestamp: " + t.status().message(), *s);
       return std::nullopt;
     }
+    last_time_text_.assign(*s);
+    last_time_ = *t;
     return *t;
   }
 
@@ -799,7 +858,7 @@ class StixReader {
     l.text.resize(entry.length);
     if (!input_->ReadAt(entry.offset, entry.length, l.text.data()).ok()) return nullptr;
     l.text.reserve(l.text.size() + readers::kJsonPadding);
-    if (!ParseCarrier(l.text, entry, l.parser, l.object).ok()) return nullptr;
+    if (!ParseCarrier(l.text, entry, l.parser, l.object, &l.fields).ok()) return nullptr;
     l.ok = true;
     return &l.object;
   }
@@ -807,15 +866,15 @@ class StixReader {
   void ForgetLoaded() { loaded_used_ = 0; }
 
   // Parses a carrier's text into `out` (valid until `parser` parses again).
-  Status ParseCarrier(std::string_view json, const Carrier& c, dom::parser& parser,
-                      StixObject& out) const {
+  Status ParseCarrier(std::string_view json, const Carrier& c, dom::parser& parser, StixObject& out,
+                      FieldIndex* fields = nullptr) const {
     dom::element e;
     if (auto error = parser.parse(json.data(), json.size(), false).get(e);
         error != simdjson::SUCCESS) {
       return InvalidArgument(file_ + ": not valid JSON: " + simdjson::error_message(error) + " (" +
                              ObjectPath(layout_, c.index) + ")");
     }
-    if (auto rejection = CheckObject(e, c.index, layout_, out)) {
+    if (auto rejection = CheckObject(e, c.index, layout_, out, fields)) {
       return InvalidArgument(file_ + ": " + ObjectPath(layout_, c.index) +
                              " changed between two reads of the input");
     }
@@ -904,8 +963,8 @@ class StixReader {
   // ---- pass 1: objects, duplicates, index --------------------------------------------------
 
   // The object at `index` as a StixObject, or why it is not one.
-  std::optional<Rejection> CheckObject(dom::element e, size_t index, Layout layout,
-                                       StixObject& out) const {
+  std::optional<Rejection> CheckObject(dom::element e, size_t index, Layout layout, StixObject& out,
+                                       FieldIndex* fields = nullptr) const {
     dom::object o;
     if (e.get_object().get(o) != simdjson::SUCCESS) {
       return MakeRejection(ObjectPath(layout, index), "not a JSON object", simdjson::minify(e));
@@ -915,8 +974,19 @@ class StixReader {
     std::optional<std::string_view> type, id;
     bool type_seen = false, id_seen = false;
     uint64_t keys = 0;
+    if (fields != nullptr) {
+      fields->size = 0;
+      fields->complete = true;
+    }
     for (dom::key_value_pair field : o) {
       keys |= KeyBit(field.key);
+      if (fields != nullptr) {
+        if (fields->size < FieldIndex::kMax) {
+          fields->fields[fields->size++] = {field.key, field.value};
+        } else {
+          fields->complete = false;
+        }
+      }
       if (!type_seen && field.key == "type") {
         type_seen = true;
         std::string_view v;
@@ -946,6 +1016,7 @@ class StixReader {
     out.index = static_cast<uint32_t>(index);
     out.layout = layout;
     out.kept = true;
+    out.fields = fields;
     return std::nullopt;
   }
 
@@ -1702,7 +1773,7 @@ class StixReader {
 
   int Confidence(const StixObject& o) {
     dom::element e;
-    if (!MayHave(o, "confidence") || o.object["confidence"].get(e) != simdjson::SUCCESS) return -1;
+    if (!Field(o, "confidence", e)) return -1;
     int64_t c = 0;
     if (e.get_int64().get(c) != simdjson::SUCCESS || c < 0 || c > 100) {
       Reject(o.Path() + ".confidence", "confidence is not an integer 0-100", simdjson::minify(e));
@@ -1718,7 +1789,10 @@ class StixReader {
     for (std::string_view t : StrList(o, "labels")) {
       if (t == "compromised") return Role::kCompromised;
     }
-    std::string text = std::string(Str(o, "name").value_or("")) + " " + description;
+    std::string_view name = Str(o, "name").value_or("");
+    // No letter, no role (GuessRole): the common indicator without name and description.
+    if (name.empty() && description.empty()) return GuessRole(" ");
+    std::string text = std::string(name) + " " + description;
     return GuessRole(text);
   }
 
@@ -2184,8 +2258,9 @@ class StixReader {
 
   StixInput* input_ = nullptr;
   Layout layout_ = Layout::kBundle;
-  dom::parser parser_;    // each streamed object in turn, then each run of pass 2
-  std::string run_text_;  // pass 2: the text of a run of elements
+  dom::parser parser_;     // each streamed object in turn, then each run of pass 2
+  std::string run_text_;   // pass 2: the text of a run of elements
+  FieldIndex run_fields_;  // pass 2: of the carrier being emitted
   // The graph objects (everything but carriers): their texts as one JSON array, its parse,
   // and the objects in it, filled once and never grown after: the maps below point into them.
   std::string graph_text_;
@@ -2210,6 +2285,7 @@ class StixReader {
     std::string text;
     dom::parser parser;
     StixObject object;
+    FieldIndex fields;
   };
   mutable std::vector<std::unique_ptr<LoadedObject>> loaded_;
   mutable size_t loaded_used_ = 0;
@@ -2247,6 +2323,8 @@ class StixReader {
   std::vector<std::string> refs_, basis_;
   std::string source_;
   bool source_set_ = false;
+  std::string last_time_text_;  // Time's memo
+  std::optional<Timestamp> last_time_;
 };
 
 }  // namespace
