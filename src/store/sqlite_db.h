@@ -25,6 +25,8 @@ class Statement {
   ~Statement() { sqlite3_finalize(stmt_); }
 
   bool valid() const { return stmt_ != nullptr; }
+  // The largest parameter index of the statement.
+  int ParameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
 
   // Bind by 1-based index. Text is bound as SQLITE_TRANSIENT unless `stable` (the caller keeps
   // the bytes alive until the statement is reset).

@@ -795,7 +795,7 @@ Status SqliteIngestBatch::Buffer(const Observation& o) {
 // also invalidates this cache (use a new Binder after a Reset).
 class Binder {
  public:
-  explicit Binder(Statement* s) : s_(s) {}
+  explicit Binder(Statement* s) : s_(s), slots_(static_cast<size_t>(s->ParameterCount()) + 1) {}
   Statement* statement() const { return s_; }
   void Int(int index, int64_t value) {
     Slot& slot = At(index);
@@ -835,10 +835,8 @@ class Binder {
     int64_t value = 0;  // the integer, or the text's size
     const char* text = nullptr;
   };
-  Slot& At(int index) {
-    if (static_cast<size_t>(index) >= slots_.size()) slots_.resize(static_cast<size_t>(index) + 1);
-    return slots_[static_cast<size_t>(index)];
-  }
+  // Sized for every parameter of the statement when constructed (no check on the hot path).
+  Slot& At(int index) { return slots_[static_cast<size_t>(index)]; }
   Statement* s_;
   std::vector<Slot> slots_;
 };
