@@ -1625,6 +1625,9 @@ class StixReader {
     // The values' JSON paths are those of SCOs other objects may list too (observed-data
     // object_refs), not paths inside `object`.
     bool shared_paths = false;
+    // The object's only EmitValues call: with one value and one attribution its observation is
+    // the only one of the object, so FirstEmission need not remember it.
+    bool only_call = false;
   };
 
   // Dedup of emitted observations. A value's JSON path lies inside the object being emitted,
@@ -1705,6 +1708,8 @@ class StixReader {
     // leaves the strings' buffers here. Every field is set on every use, since a sink may also
     // move from it.
     Observation& o = observation_;
+    const bool single = ctx.only_call && !ctx.shared_paths && emitted_count_ == 0 &&
+                        emitted_many_.empty() && values.size() == 1 && attributions->size() == 1;
     for (auto& v : values) {
       for (const Attribution& a : *attributions) {
         o.indicator.type = v.indicator.type;
@@ -1765,7 +1770,7 @@ class StixReader {
         o.location.file.assign(file_);
         o.location.line = 0;
         o.location.json_path.assign(v.json_path);
-        if (!FirstEmission(o, ctx.shared_paths)) continue;
+        if (!single && !FirstEmission(o, ctx.shared_paths)) continue;
         sink_.OnObservation(std::move(o));
       }
     }
@@ -1828,6 +1833,7 @@ class StixReader {
     Context ctx;
     ctx.object = &o;
     ctx.attribution_id = o.id;
+    ctx.only_call = true;
     ctx.first = Time(o, "valid_from");
     ctx.last = Time(o, "valid_until");
     CheckInterval(o, "valid_until", ctx.first, ctx.last);
@@ -2160,6 +2166,7 @@ class StixReader {
     Context ctx;
     ctx.object = &o;
     ctx.attribution_id = o.id;
+    ctx.only_call = true;
     ctx.role = options_.role;
     EmitValues(ctx, values);
     EmitLinks(o, links, std::nullopt, std::nullopt);

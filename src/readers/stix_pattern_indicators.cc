@@ -398,7 +398,7 @@ bool SimpleIndicator(std::string_view text, PatternExtraction& out) {
   pi.path.assign(simple.object_type);
   pi.path += ':';
   pi.path += simple.property;
-  pi.original.assign(simple.value);
+  pi.original.swap(simple.value);  // its buffer is reused by the next scan
   pi.offset = simple.offset;
   pi.start.clear();
   pi.stop.clear();
