@@ -13,6 +13,7 @@
 //   alone) BM_PythonJsonLoad    python3 -c 'json.load(...)' of the same STIX bundle
 //   BM_PythonJsonLoadMisp  python3 -c 'json.load(...)' of the same MISP event
 //   BM_SqliteFloor       SQLite alone writing the rows the plain-list ingest writes (the floor)
+//   BM_SqliteFloorSequentialIds  the same with indicator ids in insertion order (a schema idea)
 //   BM_IngestPeakMemory  peak resident memory of `cotenant ingest` (a child process) on plain,
 //                        CSV, STIX and MISP feeds of 100 k and 1 M records (memory against size)
 //
@@ -445,7 +446,13 @@ std::string Placeholders(int columns, int rows) {
   return out;
 }
 
-void BM_SqliteFloor(benchmark::State& state) {
+//
+// With `sequential_ids` (BM_SqliteFloorSequentialIds, a possible schema, not the store's): the
+// same rows where an indicator's id is assigned in insertion order and a UNIQUE index maps the
+// value's hash to it, instead of the hash being the id. New values then append to `indicators`
+// and to the natural-key index; only the hash index takes keys at random positions. Ids are a
+// counter here (every value of this floor is new; a store would read a known value's id back).
+void SqliteFloor(benchmark::State& state, bool sequential_ids) {
   const int64_t n = state.range(0);
   constexpr int kRows = 32;
   constexpr int kObsColumns = 10;
@@ -491,11 +498,19 @@ void BM_SqliteFloor(benchmark::State& state) {
          "INSERT INTO actor_names(name, normalized) VALUES('Synthetic Group', 'syntheticgroup'); "
          "INSERT INTO files(path) VALUES('feed.txt')",
          state);
+    if (sequential_ids) {
+      Exec(db,
+           "DROP TABLE indicators; CREATE TABLE indicators(id INTEGER PRIMARY KEY, hash INTEGER "
+           "NOT NULL UNIQUE, type TEXT NOT NULL, value TEXT NOT NULL, display TEXT)",
+           state);
+    }
+    int64_t next_id = 1;
     sqlite3_stmt* indicators[2] = {};
     sqlite3_stmt* observations[2] = {};
     for (int k = 0; k < 2; ++k) {
       int rows = k == 0 ? kRows : 1;
-      std::string ind = "INSERT OR IGNORE INTO indicators(id, type, value)" + Placeholders(3, rows);
+      std::string ind = std::string("INSERT OR IGNORE INTO indicators(") +
+                        (sequential_ids ? "hash" : "id") + ", type, value)" + Placeholders(3, rows);
       std::string obs =
           "INSERT OR IGNORE INTO observations(ingest_id, indicator_id, key_hash, actor_name_id, "
           "role, source_id, tlp, exact, file_id, line)" +
@@ -537,7 +552,7 @@ void BM_SqliteFloor(benchmark::State& state) {
           sqlite3_bind_text(ind, p + 3, rec.value.data(), static_cast<int>(rec.value.size()),
                             SQLITE_STATIC);
           p = kObsColumns * r;
-          sqlite3_bind_int64(obs, p + 2, rec.id);
+          sqlite3_bind_int64(obs, p + 2, sequential_ids ? next_id++ : rec.id);
           sqlite3_bind_int64(obs, p + 3, rec.key_hash);
           sqlite3_bind_int64(obs, p + 10, i + 1);  // line
         }
@@ -573,7 +588,10 @@ void BM_SqliteFloor(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
   RemoveTempDir(dir);
 }
+void BM_SqliteFloor(benchmark::State& state) { SqliteFloor(state, false); }
+void BM_SqliteFloorSequentialIds(benchmark::State& state) { SqliteFloor(state, true); }
 BENCHMARK(BM_SqliteFloor)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SqliteFloorSequentialIds)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 // The baseline: Python's json module only loading the same STIX bundle or MISP event (no
 // pattern parsing, no canonicalization, no storage), CPU time measured inside Python
