@@ -171,6 +171,11 @@ class SqliteStore : public Store {
   // The text of the observations INSERT of `rows` rows writing the columns of `mask`, kept for
   // the store's lifetime (so that Cached can key it by address).
   const std::string& InsertSql(uint32_t mask, size_t rows);
+  // The columns to write for a chunk whose rows have values in `mask`: `mask` itself, or every
+  // column once kInsertShapes other sets have statements (each stays prepared for the store's
+  // lifetime, so their number is bounded).
+  uint32_t InsertColumns(uint32_t mask) const;
+  static constexpr size_t kInsertShapes = 32;
   Status WriteCheck() const;
 
   // Ids of interned things, inserting when new. Valid inside the open transaction.
@@ -410,6 +415,11 @@ Result<Statement*> SqliteStore::Cached(const char* sql) {
   Statement* raw = owned.get();
   statements_.emplace(sql, std::move(owned));
   return raw;
+}
+
+uint32_t SqliteStore::InsertColumns(uint32_t mask) const {
+  if (insert_sql_.size() < 2 * kInsertShapes || insert_sql_.contains({mask, 1})) return mask;
+  return kObservationAll;
 }
 
 const std::string& SqliteStore::InsertSql(uint32_t mask, size_t rows) {
@@ -1176,6 +1186,7 @@ Result<int64_t> SqliteIngestBatch::ResolveGroup(std::span<const uint32_t> group)
 Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
   uint32_t mask = kObservationRequired;
   for (uint32_t r : rows) mask |= ColumnsWithValues(rows_[r]);
+  mask = store_.InsertColumns(mask);
   const ObservationColumns cols(mask);
   COTENANT_ASSIGN_OR_RETURN(Statement * multi,
                             store_.Cached(store_.InsertSql(mask, kRowsPerInsert).c_str()));

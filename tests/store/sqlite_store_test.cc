@@ -719,6 +719,47 @@ TEST(SqliteStore, OptionalColumnsAreStoredWhetherOneRowOrEveryRowHasThem) {
   EXPECT_EQ(Ingest(*store, "all-again", all).duplicate_observations, 100);
 }
 
+// Each set of columns gets its own prepared statements, up to a bound; past it, chunks are
+// written with every column. Values must be stored the same either way.
+TEST(SqliteStore, ManyDifferentColumnSetsAreAllStored) {
+  TempDir dir;
+  const std::string path = dir.Path("s.db");
+  auto store = OpenOk(path);
+  ASSERT_NE(store, nullptr);
+  std::vector<Observation> every;
+  int with[6] = {};
+  for (int k = 0; k < 64; ++k) {  // every subset of six optional columns, one ingest each
+    auto o = Obs(IndicatorType::kIpv4, "10.3.0." + std::to_string(k), "", "feed");
+    if (k & 1) o.confidence = k;
+    if (k & 2) o.description = "d" + std::to_string(k);
+    if (k & 4) o.first_seen = Timestamp::FromUnixSeconds(1'600'000'000 + k);
+    if (k & 8) o.last_seen = Timestamp::FromUnixSeconds(1'700'000'000 + k);
+    if (k & 16) o.basis = {"b" + std::to_string(k)};
+    if (k & 32) o.location.json_path = "$.x[" + std::to_string(k) + "]";
+    for (int b = 0; b < 6; ++b) with[b] += (k >> b) & 1;
+    EXPECT_EQ(Ingest(*store, "sha-" + std::to_string(k), {o}).observations, 1) << k;
+    every.push_back(std::move(o));
+  }
+  EXPECT_EQ(QueryRows(path,
+                      "SELECT count(confidence), count(description), count(first_seen), "
+                      "count(last_seen), count(basis_id), count(json_path) FROM observations"),
+            std::vector<std::string>{std::to_string(with[0]) + "|" + std::to_string(with[1]) + "|" +
+                                     std::to_string(with[2]) + "|" + std::to_string(with[3]) + "|" +
+                                     std::to_string(with[4]) + "|" + std::to_string(with[5])});
+  EXPECT_EQ(QueryRows(path,
+                      "SELECT count(*) FROM observations WHERE "
+                      "ifnull(confidence, -1) <> ifnull(CAST(substr(description, 2) AS INTEGER), "
+                      "-1) AND confidence IS NOT NULL AND description IS NOT NULL"),
+            std::vector<std::string>{"0"});
+  EXPECT_EQ(QueryRows(path,
+                      "SELECT count(*) FROM observations WHERE last_seen - 1700000000 <> "
+                      "CAST(substr(json_path, 5) AS INTEGER)"),
+            std::vector<std::string>{"0"});
+  IngestCounts again = Ingest(*store, "all", every);
+  EXPECT_EQ(again.observations, 0);
+  EXPECT_EQ(again.duplicate_observations, 64);
+}
+
 // A name without a letter or digit is no actor, whether it repeats or alternates with names.
 TEST(SqliteStore, ActorNamesWithoutLettersOrDigitsAreNoActor) {
   TempDir dir;
