@@ -43,6 +43,9 @@ namespace dom = simdjson::dom;
 constexpr size_t kMaxRejectionText = 200;
 // Largest object read (JsonStreamOptions::max_element_bytes); a larger one is reported.
 constexpr size_t kMaxObjectBytes = size_t{64} << 20;
+// Text parsed at once in pass 2: small enough that the parse stays in cache while its objects
+// are emitted.
+constexpr size_t kRunBytes = size_t{128} << 10;
 constexpr size_t kMaxDescription = 300;
 // Longest chain of relationships followed from an actor to a value (actor -> campaign ->
 // malware -> infrastructure -> SCO -> ... ); longer chains say little about attribution.
@@ -672,7 +675,8 @@ class StixReader {
         if (objects_[next_graph].kept) EmitObject(objects_[next_graph]);
       }
     };
-    const int64_t run_bytes = static_cast<int64_t>(std::max<size_t>(tuning.read_chunk_bytes, 1));
+    const int64_t run_bytes =
+        static_cast<int64_t>(std::clamp<size_t>(tuning.read_chunk_bytes, 1, kRunBytes));
     for (size_t first = 0; first < carriers_.size();) {
       if (!carriers_[first].kept) {
         ++first;

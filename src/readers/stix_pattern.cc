@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
@@ -1170,10 +1171,10 @@ namespace pattern_internal {
 bool ScanSimpleComparison(std::string_view text, SimpleComparison& out) {
   const size_t n = text.size();
   size_t i = 0;
-  auto skip_space = [&] {
+  auto skip_space = [&]() __attribute__((always_inline)) {
     while (i < n && IsPatternSpace(text[i])) ++i;
   };
-  auto word = [&]() -> std::string_view {
+  auto word = [&]() __attribute__((always_inline))->std::string_view {
     const size_t begin = i;
     if (i >= n || !IsIdentStart(text[i])) return {};
     while (i < n && (IsIdentChar(text[i]) || text[i] == '-')) ++i;
@@ -1203,7 +1204,16 @@ bool ScanSimpleComparison(std::string_view text, SimpleComparison& out) {
   if (i >= n || text[i] != '\'') return false;
   ++i;
   const size_t body = i;
-  while (i < n && text[i] != '\'' && text[i] != '\\') ++i;
+  // The literal up to its closing quote, or to the first backslash before it.
+  if (const void* quote = std::memchr(text.data() + i, '\'', n - i); quote != nullptr) {
+    const size_t end = static_cast<size_t>(static_cast<const char*>(quote) - text.data());
+    const void* backslash = std::memchr(text.data() + i, '\\', end - i);
+    i = backslash == nullptr
+            ? end
+            : static_cast<size_t>(static_cast<const char*>(backslash) - text.data());
+  } else {
+    i = n;
+  }
   std::string& value = out.value;
   value.assign(text.substr(body, i - body));
   while (true) {
