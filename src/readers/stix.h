@@ -3,22 +3,25 @@
 // Reads a bundle, a TAXII envelope ({"objects": [...]}), a JSON array of objects, or a single
 // object. The objects array is streamed (readers/json_stream.h), twice, so memory does not grow
 // with the text of the objects:
-//   pass 1 parses each object once. "Carriers" (indicators, SCOs and observed-data, the objects
+//   pass 1 reads each object once. "Carriers" (indicators, SCOs and observed-data, the objects
 //     a bundle has millions of) keep a 32-byte entry (id hash, byte offset and length, index,
-//     marking, kept flag), 4 bytes in an index sorted by id hash, and 16 bytes per object_refs
-//     member of an observed-data. Every other object (relationships, actors, campaigns, malware,
-//     infrastructure, reports, identities, markings, sightings...: the graph, few in real
-//     bundles) keeps its text; they are parsed together at the end of the pass. Then duplicate
-//     ids (with different content the newest `modified` is kept, the other reported),
-//     identities, markings and the relationship graph.
-//   pass 2 parses each kept carrier again, one at a time, and emits records in document order.
-//     A carrier another object refers to (an observed-data's object_refs, a sighting's
-//     indicator, a resolves-to address) is read again at its offset while that object is read.
-// The reader holds the graph objects' text and parse, ~36 bytes per carrier, one read buffer
-// (1 MiB, or the largest object: at most 64 MiB, a larger object is reported and skipped) and
-// the objects one object refers to. A document that is one object is read whole. A carrier is
-// found by the 64-bit hash of its id for its markings (another id with the same hash would be
-// taken for it); records are built from objects whose id was compared.
+//     marking, kept flag), 16 bytes in an index sorted by id hash, and 16 bytes per object_refs
+//     member of an observed-data; a carrier's header (type, id, object_marking_refs,
+//     object_refs) is read without a parse when it has no escapes. Every other object
+//     (relationships, actors, campaigns, malware, infrastructure, reports, identities, markings,
+//     sightings...: the graph, few in real bundles) keeps its text; they are parsed together as
+//     one array at the end of the pass. Then duplicate ids (with different content the newest
+//     `modified` is kept, the other reported), identities, markings and the relationship graph.
+//   pass 2 reads the kept carriers again in runs of consecutive elements (at most 128 KiB,
+//     parsed as one array) and emits records in document order. A carrier another object
+//     refers to (an observed-data's object_refs, a sighting's indicator, a resolves-to address)
+//     is read again at its offset while that object is emitted.
+// The reader holds the graph objects' text and parse, 48 bytes per carrier, the stream's read
+// buffer (1 MiB, or the largest object: at most 64 MiB, a larger object is reported and
+// skipped), one run and its parse, and the objects one object refers to. A document that is
+// one object is read whole. A carrier is found by the 64-bit hash of its id for its markings
+// (another id with the same hash would be taken for it); records are built from objects whose
+// id was compared.
 //
 // Each value of an indicator's pattern, of an observed-data object (STIX 2.0 `objects`, 2.1
 // `object_refs`), of a top-level 2.1 SCO, and of a MISP x-misp-attribute carrying a JA3/JARM
