@@ -318,6 +318,16 @@ class SqliteIngestBatch : public IngestBatch {
   }
   Span Keep(std::string_view text);
   std::string_view Text(Span span) const { return {text_.data() + span.offset, span.size}; }
+  // Starts loading a span's text into the cache. Flush visits rows in hash order while their
+  // text lies in arrival order: without this, SQLite's copy of each string into its record
+  // waits on a cache miss (8.5 % of a 1 M-indicator STIX ingest's CPU, in `memcpy` under
+  // `OP_MakeRecord`). Called one statement (kRowsPerInsert rows) ahead.
+  void PrefetchText(Span span) const {
+    if (span.size == 0) return;
+    const char* p = text_.data() + span.offset;
+    __builtin_prefetch(p);
+    if ((reinterpret_cast<uintptr_t>(p) & 63) + span.size > 64) __builtin_prefetch(p + 64);
+  }
 
   SqliteStore& store_;
   IngestId id_;
@@ -1002,6 +1012,11 @@ Status SqliteIngestBatch::InsertIndicators(std::span<const uint32_t> distinct) {
         if (display) b.TextOrNull(p + 4, Text(row.display));
         p += columns;
       }
+      for (size_t k = start; k < distinct.size() && k < start + kRowsPerInsert; ++k) {
+        const Row& next = rows_[distinct[k]];
+        PrefetchText(next.value);
+        PrefetchText(next.display);
+      }
       Status st = b.statement()->Run();
       b.statement()->Rewind();
       COTENANT_RETURN_IF_ERROR(st);
@@ -1206,6 +1221,12 @@ Status SqliteIngestBatch::InsertObservations(std::span<const uint32_t> rows) {
       const Row& row = rows_[r];
       BindObservation(b, p, row, cols);
       p += cols.count;
+    }
+    for (size_t k = start; k < rows.size() && k < start + kRowsPerInsert; ++k) {
+      const Row& next = rows_[rows[k]];
+      PrefetchText(next.original_text);
+      PrefetchText(next.description);
+      PrefetchText(next.json_path);
     }
     st = s->Run();
     s->Rewind();
