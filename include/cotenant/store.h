@@ -88,8 +88,9 @@ class IngestBatch : public IngestSink {
  public:
   ~IngestBatch() override = default;
   virtual IngestId id() const = 0;
-  // What was written so far. Observations are buffered and written in chunks (sorted, for
-  // speed), so they are counted when written; after Commit the counts are final.
+  // What was written so far. Observations and relationships are buffered and written in
+  // chunks (sorted, for speed), so they are counted when written; after Commit the counts are
+  // final.
   virtual const IngestCounts& counts() const = 0;
   virtual const Status& status() const = 0;
   // Commits everything written. `reader_error` non-OK records a partial ingest (--partial):

@@ -74,15 +74,20 @@ std::optional<dom::object> Obj(dom::object o, std::string_view key) {
   return v;
 }
 
-std::vector<std::string_view> StrList(dom::object o, std::string_view key) {
+// The string members of an array (others skipped); empty when there is no array.
+std::vector<std::string_view> Strings(std::optional<dom::array> array) {
   std::vector<std::string_view> out;
-  if (auto a = Arr(o, key)) {
-    for (dom::element e : *a) {
+  if (array) {
+    for (dom::element e : *array) {
       std::string_view s;
       if (e.get_string().get(s) == simdjson::SUCCESS) out.push_back(s);
     }
   }
   return out;
+}
+
+std::vector<std::string_view> StrList(dom::object o, std::string_view key) {
+  return Strings(Arr(o, key));
 }
 
 std::string Truncate(std::string_view s, size_t n = kMaxRejectionText) {
@@ -301,14 +306,7 @@ std::optional<dom::object> Obj(const StixObject& o, std::string_view key) {
 }
 
 std::vector<std::string_view> StrList(const StixObject& o, std::string_view key) {
-  std::vector<std::string_view> out;
-  if (auto a = Arr(o, key)) {
-    for (dom::element e : *a) {
-      std::string_view s;
-      if (e.get_string().get(s) == simdjson::SUCCESS) out.push_back(s);
-    }
-  }
-  return out;
+  return Strings(Arr(o, key));
 }
 
 // What makes an emitted observation a repeat of one already emitted from the same place.

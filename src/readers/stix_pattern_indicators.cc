@@ -10,6 +10,16 @@
 namespace cotenant {
 namespace {
 
+// The type of an SCO whose `value` property is the indicator (ipv4-addr:value, url:value...).
+std::optional<IndicatorType> ValueObjectType(std::string_view type) {
+  if (type == "ipv4-addr") return IndicatorType::kIpv4;
+  if (type == "ipv6-addr") return IndicatorType::kIpv6;
+  if (type == "domain-name") return IndicatorType::kDomain;
+  if (type == "url") return IndicatorType::kUrl;
+  if (type == "email-addr") return IndicatorType::kEmail;
+  return std::nullopt;
+}
+
 // "SHA-256", "sha256", "SHA_256" -> "SHA256".
 std::string HashKey(std::string_view key) {
   std::string out;
@@ -331,14 +341,7 @@ class Mapper {
 // The indicator type of a one-property path as IndicatorTypeForPath gives it; nullopt also for
 // network-traffic, whose paths depend on other comparisons (Mapper::Term).
 std::optional<IndicatorType> SimplePathType(std::string_view type, std::string_view property) {
-  if (property == "value") {
-    if (type == "ipv4-addr") return IndicatorType::kIpv4;
-    if (type == "ipv6-addr") return IndicatorType::kIpv6;
-    if (type == "domain-name") return IndicatorType::kDomain;
-    if (type == "url") return IndicatorType::kUrl;
-    if (type == "email-addr") return IndicatorType::kEmail;
-    return std::nullopt;
-  }
+  if (property == "value") return ValueObjectType(type);
   if (type == "x509-certificate" && property == "serial_number") return IndicatorType::kCertSerial;
   if (type == "autonomous-system" && property == "number") return IndicatorType::kAsn;
   return std::nullopt;
@@ -432,14 +435,7 @@ std::optional<IndicatorType> IndicatorTypeForPath(const ObjectPath& path) {
   const std::string& type = path.object_type;
   const auto& c = path.components;
   std::string shape = Shape(path);
-  if (shape == "value") {
-    if (type == "ipv4-addr") return IndicatorType::kIpv4;
-    if (type == "ipv6-addr") return IndicatorType::kIpv6;
-    if (type == "domain-name") return IndicatorType::kDomain;
-    if (type == "url") return IndicatorType::kUrl;
-    if (type == "email-addr") return IndicatorType::kEmail;
-    return std::nullopt;
-  }
+  if (shape == "value") return ValueObjectType(type);
   if (type == "email-message" && (shape == "from_ref.value" || shape == "sender_ref.value")) {
     return IndicatorType::kEmail;
   }
