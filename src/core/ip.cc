@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "core/mix.h"
 #include "core/net_text.h"
 
 namespace cotenant {
@@ -341,16 +342,9 @@ IpAddress IpAddress::Masked(int prefix_len) const {
 size_t std::hash<cotenant::IpAddress>::operator()(const cotenant::IpAddress& a) const noexcept {
   // splitmix64's finalizer over both halves: IPv4 addresses differ only in the low half, so
   // the mix must spread those bits over the whole word.
-  auto mix = [](uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-  };
+  using cotenant::core::SplitMix64;
   uint64_t hi = 0, lo = 0;
   std::memcpy(&hi, a.bytes().data(), 8);
   std::memcpy(&lo, a.bytes().data() + 8, 8);
-  return static_cast<size_t>(mix(lo ^ mix(hi)));
+  return static_cast<size_t>(SplitMix64(lo ^ SplitMix64(hi)));
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/mix.h"
 #include "cotenant/indicator.h"
 
 namespace cotenant::store {
@@ -21,16 +22,9 @@ inline uint64_t Fnv1a(uint64_t h, std::string_view s) {
   return h;
 }
 
-// splitmix64's finalizer: spreads every input bit over the whole word. Shared by the store's
-// stable hashes (indicator ids here, observation key hashes in observation_key.h).
-inline uint64_t SplitMix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
+// Shared by the store's stable hashes (indicator ids here, observation key hashes in
+// observation_key.h).
+using core::SplitMix64;
 
 inline uint64_t IndicatorKey(IndicatorType type, std::string_view value) {
   uint64_t h = Fnv1a(0xcbf29ce484222325ULL, IndicatorTypeName(type));
