@@ -1,8 +1,9 @@
-// IndicatorKey: the stable 62-bit hash that is an indicator's id in the SQLite store.
+// IndicatorKey: the stable 62-bit hash by which the SQLite store finds an indicator
+// (`indicators.hash`; until schema version 3 it was the id).
 //
 // FNV-1a over "<type name>\0<canonical value>", finished with the splitmix64 mixer, masked to
-// 62 bits and never 0. Defined here (not std::hash) because stored ids must not change between
-// builds, compilers or machines. A collision is resolved by probing the next slot
+// 62 bits and never 0. Defined here (not std::hash) because stored hashes must not change
+// between builds, compilers or machines. A collision is resolved by probing the next slot
 // (NextIndicatorSlot); rows are never deleted, so the probe sequence stays exact.
 #pragma once
 

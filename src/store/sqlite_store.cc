@@ -189,8 +189,10 @@ class SqliteStore : public Store {
     return IndicatorIdFor(indicator.type, indicator.value, display,
                           store::IndicatorKey(indicator.type, indicator.value));
   }
-  // True when the indicator row `id` holds exactly this type and value.
-  Result<bool> IndicatorAt(int64_t id, std::string_view type, std::string_view value);
+  // What the indicator hash slot `hash` holds: nullopt when no row has that hash, the row's id
+  // when it holds exactly this type and value, 0 when it holds another value (a collision).
+  Result<std::optional<int64_t>> IndicatorInSlot(int64_t hash, std::string_view type,
+                                                 std::string_view value);
   // 0 when the store does not hold the indicator.
   Result<int64_t> FindIndicatorId(const Indicator& indicator);
   Result<int64_t> SourceIdFor(std::string_view name);
@@ -462,39 +464,41 @@ void Bound(Map& map, size_t limit) {
   if (map.size() >= limit) map.clear();
 }
 
-// Indicator ids are the indicator's hash (IndicatorKey) with linear probing on the rare
-// collision, so the indicators table needs no index on its text: one B-tree insert per new
-// value, and a chunk sorted by hash inserts in key order. Rows are never deleted, so probing
-// stays exact.
-Result<bool> SqliteStore::IndicatorAt(int64_t id, std::string_view type, std::string_view value) {
+// An indicator's id is given in insertion order (schema version 3); its hash (IndicatorKey) is
+// the `hash` column under a UNIQUE index, probing upwards on the rare collision. Rows are never
+// deleted, so probing stays exact. New values append to `indicators` and to the observations'
+// natural-key index; only the hash index takes keys at random positions.
+Result<std::optional<int64_t>> SqliteStore::IndicatorInSlot(int64_t hash, std::string_view type,
+                                                            std::string_view value) {
   COTENANT_ASSIGN_OR_RETURN(Statement * find,
-                            Cached("SELECT type, value FROM indicators WHERE id = ?1"));
-  find->BindInt(1, id);
+                            Cached("SELECT id, type, value FROM indicators WHERE hash = ?1"));
+  find->BindInt(1, hash);
   COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
-  bool same = found && find->Text(0) == type && find->Text(1) == value;
+  std::optional<int64_t> slot;
+  if (found) slot = find->Text(1) == type && find->Text(2) == value ? find->Int(0) : 0;
   find->Reset();
-  return same;
+  return slot;
 }
 
 Result<int64_t> SqliteStore::IndicatorIdFor(IndicatorType type, std::string_view value,
                                             std::string_view display, uint64_t hash) {
   std::string_view type_name = IndicatorTypeName(type);
-  int64_t id = static_cast<int64_t>(hash);
-  for (int probe = 0; probe < 1000; ++probe, id = store::NextIndicatorSlot(id)) {
+  int64_t slot = static_cast<int64_t>(hash);
+  for (int probe = 0; probe < 1000; ++probe, slot = store::NextIndicatorSlot(slot)) {
+    COTENANT_ASSIGN_OR_RETURN(std::optional<int64_t> held, IndicatorInSlot(slot, type_name, value));
+    if (held.has_value() && *held != 0) return *held;
+    if (held.has_value()) continue;  // another value's slot
     COTENANT_ASSIGN_OR_RETURN(
         Statement * insert,
-        Cached(
-            "INSERT OR IGNORE INTO indicators(id, type, value, display) VALUES(?1, ?2, ?3, ?4)"));
-    insert->BindInt(1, id);
+        Cached("INSERT INTO indicators(hash, type, value, display) VALUES(?1, ?2, ?3, ?4)"));
+    insert->BindInt(1, slot);
     insert->BindText(2, type_name, true);
     insert->BindText(3, value, true);
     if (!display.empty()) insert->BindText(4, display, true);
     Status st = insert->Run();
     insert->Reset();
     COTENANT_RETURN_IF_ERROR(st);
-    if (db_.Changes() > 0) return id;
-    COTENANT_ASSIGN_OR_RETURN(bool same, IndicatorAt(id, type_name, value));
-    if (same) return id;
+    return db_.LastInsertRowId();
   }
   return Corruption("store " + db_.path() + ": no free indicator slot near hash of " +
                     std::string(value));
@@ -502,16 +506,12 @@ Result<int64_t> SqliteStore::IndicatorIdFor(IndicatorType type, std::string_view
 
 Result<int64_t> SqliteStore::FindIndicatorId(const Indicator& indicator) {
   std::string_view type = IndicatorTypeName(indicator.type);
-  int64_t id = static_cast<int64_t>(store::IndicatorKey(indicator.type, indicator.value));
-  for (int probe = 0; probe < 1000; ++probe, id = store::NextIndicatorSlot(id)) {
-    COTENANT_ASSIGN_OR_RETURN(Statement * find,
-                              Cached("SELECT type, value FROM indicators WHERE id = ?1"));
-    find->BindInt(1, id);
-    COTENANT_ASSIGN_OR_RETURN(bool found, find->Step());
-    bool same = found && find->Text(0) == type && find->Text(1) == indicator.value;
-    find->Reset();
-    if (!found) return int64_t{0};
-    if (same) return id;
+  int64_t slot = static_cast<int64_t>(store::IndicatorKey(indicator.type, indicator.value));
+  for (int probe = 0; probe < 1000; ++probe, slot = store::NextIndicatorSlot(slot)) {
+    COTENANT_ASSIGN_OR_RETURN(std::optional<int64_t> held,
+                              IndicatorInSlot(slot, type, indicator.value));
+    if (!held.has_value()) return int64_t{0};
+    if (*held != 0) return *held;
   }
   return int64_t{0};
 }
@@ -692,6 +692,15 @@ Result<std::unique_ptr<IngestBatch>> SqliteStore::BeginIngest(const IngestFile& 
   if (!s.ok()) {
     (void)db_.Exec("ROLLBACK");
     return s;
+  }
+  // New indicators get the ids above the largest (SQLite's rowid choice, which Flush relies on
+  // to know the ids of a multi-row INSERT's rows); past the largest possible rowid SQLite would
+  // pick ids at random instead. Far beyond any store (version 2 ids are below 2^62).
+  auto largest = db_.QueryInt("SELECT ifnull(max(id), 0) FROM indicators");
+  if (!largest.ok() || *largest > (int64_t{1} << 62) + (int64_t{1} << 61)) {
+    (void)db_.Exec("ROLLBACK");
+    return largest.ok() ? Unsupported("store " + db_.path() + ": indicator ids are exhausted")
+                        : largest.status();
   }
   batch_open_ = true;
   return std::unique_ptr<IngestBatch>(
@@ -890,10 +899,10 @@ std::string MultiRowInsert(std::string_view head, int columns, size_t rows) {
 }
 
 constexpr std::string_view kInsertIndicator =
-    "INSERT OR IGNORE INTO indicators(id, type, value, display)";
+    "INSERT OR IGNORE INTO indicators(hash, type, value, display)";
 constexpr int kIndicatorColumns = 4;
 constexpr std::string_view kInsertIndicatorNoDisplay =
-    "INSERT OR IGNORE INTO indicators(id, type, value)";
+    "INSERT OR IGNORE INTO indicators(hash, type, value)";
 
 // The INSERT of `rows` observations writing the columns of `mask` (kObservationColumnNames).
 std::string ObservationInsertSql(uint32_t mask, size_t rows) {
@@ -908,9 +917,10 @@ std::string ObservationInsertSql(uint32_t mask, size_t rows) {
   return MultiRowInsert(head, columns, rows);
 }
 
-// Writes the buffered observations. Indicators are inserted and rows written in indicator id
-// (hash) order, so the B-tree inserts of a chunk touch neighbouring pages instead of random
-// ones, and each distinct value of a chunk is written once.
+// Writes the buffered observations. Indicators are inserted in hash order (neighbouring pages of
+// the hash index; new values get ascending ids, so they append to `indicators`), rows are
+// written in indicator id order (appending to the natural-key index when the values are new),
+// and each distinct value of a chunk is written once.
 Status SqliteIngestBatch::Flush() {
   if (rows_.empty()) return WriteRelationships();
   const size_t n = rows_.size();
@@ -964,17 +974,19 @@ Status SqliteIngestBatch::Flush() {
     }
   }
   COTENANT_RETURN_IF_ERROR(InsertIndicators(distinct));
-  bool moved = false;  // a collision moved an id off its hash
-  for (Row& row : rows_) {
+  // New values got ids in row order; values stored before keep their older ids.
+  bool ascending = true;
+  for (size_t k = 0; k < n; ++k) {
+    Row& row = rows_[k];
     if (row.indicator_id < 0) row.indicator_id = rows_[-(row.indicator_id + 1)].indicator_id;
-    moved |= row.indicator_id != static_cast<int64_t>(row.hash);
+    ascending &= k == 0 || rows_[k - 1].indicator_id <= row.indicator_id;
   }
   // Rows are inserted in indicator id order, arrival order among equal ids (the first of two
   // equal observations is the one stored).
   std::vector<uint32_t>& order = scratch_.order;
   order.resize(n);
   std::iota(order.begin(), order.end(), 0u);
-  if (moved) {
+  if (!ascending) {
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       int64_t ia = rows_[a].indicator_id, ib = rows_[b].indicator_id;
       return ia != ib ? ia < ib : a < b;
@@ -1031,15 +1043,16 @@ Status SqliteIngestBatch::InsertIndicators(std::span<const uint32_t> distinct) {
       Status st = b.statement()->Run();
       b.statement()->Rewind();
       COTENANT_RETURN_IF_ERROR(st);
+      // When every row was new, SQLite gave them the ids above the largest, in row order (each
+      // new rowid is the largest plus one): the last is the last insert's. Else each row is
+      // looked up by its hash (stored before or by this statement, or collided).
       const bool all_new = static_cast<size_t>(store_.db_.Changes()) == group.size();
-      for (uint32_t r : group) {
-        Row& row = rows_[r];
-        row.indicator_id = static_cast<int64_t>(row.hash);
+      const int64_t first_id =
+          store_.db_.LastInsertRowId() - static_cast<int64_t>(group.size()) + 1;
+      for (size_t g = 0; g < group.size(); ++g) {
+        Row& row = rows_[group[g]];
+        row.indicator_id = first_id + static_cast<int64_t>(g);
         if (all_new) continue;
-        std::string_view type = IndicatorTypeName(row.type);
-        COTENANT_ASSIGN_OR_RETURN(bool stored,
-                                  store_.IndicatorAt(row.indicator_id, type, Text(row.value)));
-        if (stored) continue;
         COTENANT_ASSIGN_OR_RETURN(
             row.indicator_id,
             store_.IndicatorIdFor(row.type, Text(row.value), Text(row.display), row.hash));

@@ -140,9 +140,11 @@ TEST(SqliteStore, SameRecordsTwiceAddNothing) {
   EXPECT_FALSE(store->FindIngest("sha-3")->has_value());
 }
 
+std::vector<std::string> QueryRows(const std::string& path, const std::string& sql);
+
 // Large batches are written with multi-row INSERTs in hash order: counts, duplicates inside
 // and across batches, and hash collisions (a row planted at a value's hash slot) must come out
-// exactly as with one row at a time.
+// exactly as with one row at a time. Ids are given in insertion order, above the planted ones.
 TEST(SqliteStore, ManyRowsWithDuplicatesAndHashCollisions) {
   TempDir dir;
   const std::string path = dir.Path("s.db");
@@ -155,10 +157,11 @@ TEST(SqliteStore, ManyRowsWithDuplicatesAndHashCollisions) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    std::string sql =
-        "INSERT INTO indicators(id, type, value) VALUES(" + std::to_string(slot7) +
-        ", 'ipv4', '198.51.100.1'), (" + std::to_string(store::NextIndicatorSlot(slot7)) +
-        ", 'ipv4', '198.51.100.2'), (" + std::to_string(slot900) + ", 'domain', '" + ip(900) + "')";
+    std::string sql = "INSERT INTO indicators(id, hash, type, value) VALUES(10, " +
+                      std::to_string(slot7) + ", 'ipv4', '198.51.100.1'), (20, " +
+                      std::to_string(store::NextIndicatorSlot(slot7)) +
+                      ", 'ipv4', '198.51.100.2'), (30, " + std::to_string(slot900) +
+                      ", 'domain', '" + ip(900) + "')";
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
@@ -186,12 +189,26 @@ TEST(SqliteStore, ManyRowsWithDuplicatesAndHashCollisions) {
   EXPECT_EQ(stats->observations, 1501);
   auto seven = store->Lookup({IndicatorType::kIpv4, ip(7), ""});
   ASSERT_TRUE(seven.ok()) << seven.status().ToString();
-  EXPECT_EQ(seven->id, store::NextIndicatorSlot(store::NextIndicatorSlot(slot7)));
   EXPECT_EQ(seven->observations.size(), 2u);
   auto nine_hundred = store->Lookup({IndicatorType::kIpv4, ip(900), ""});
   ASSERT_TRUE(nine_hundred.ok()) << nine_hundred.status().ToString();
-  EXPECT_EQ(nine_hundred->id, store::NextIndicatorSlot(slot900));
   EXPECT_EQ(nine_hundred->observations.size(), 1u);
+  auto hash_of = [&](int64_t id) {
+    return QueryRows(path, "SELECT hash FROM indicators WHERE id = " + std::to_string(id));
+  };
+  EXPECT_EQ(hash_of(seven->id), std::vector<std::string>{std::to_string(
+                                    store::NextIndicatorSlot(store::NextIndicatorSlot(slot7)))});
+  EXPECT_EQ(hash_of(nine_hundred->id),
+            std::vector<std::string>{std::to_string(store::NextIndicatorSlot(slot900))});
+  // New values got ids above the planted ones (31 on), the second ingest's above the first's.
+  EXPECT_EQ(QueryRows(path, "SELECT min(id), count(*) FROM indicators WHERE id > 30"),
+            std::vector<std::string>{"31|1500"});
+  EXPECT_EQ(QueryRows(path,
+                      "SELECT (SELECT max(indicator_id) FROM observations WHERE ingest_id = 1) < "
+                      "(SELECT min(indicator_id) FROM observations WHERE ingest_id = 2 AND "
+                      "indicator_id NOT IN (SELECT indicator_id FROM observations WHERE "
+                      "ingest_id = 1))"),
+            std::vector<std::string>{"1"});
   // Every stored observation points at the indicator with its value.
   Scanned all = ScanAll(*store);
   ASSERT_EQ(all.rows.size(), 1501u);
@@ -245,7 +262,9 @@ TEST(SqliteStore, ObservationKeyHashCollisionsAreResolvedExactly) {
   Ingest(*store, "setup",
          {Obs(IndicatorType::kIpv4, value, "", "feed-a"),
           Obs(IndicatorType::kIpv4, "198.51.100.21", "", "feed-b")});
-  const int64_t indicator = static_cast<int64_t>(store::IndicatorKey(IndicatorType::kIpv4, value));
+  auto indicator_ids = QueryRows(path, "SELECT id FROM indicators WHERE value = '" + value + "'");
+  ASSERT_EQ(indicator_ids.size(), 1u);
+  const int64_t indicator = std::stoll(indicator_ids[0]);
   auto ids = QueryRows(path, "SELECT id FROM sources WHERE name = 'feed-b'");
   ASSERT_EQ(ids.size(), 1u);
   store::ObservationKeyFields wanted;  // feed-b, no actor, role unknown, no dates or lists
@@ -369,6 +388,10 @@ TEST(SqliteStore, MigratesAVersion1StoreWithItsObservations) {
   Scanned added = ScanAll(*store, Query(1));
   ASSERT_EQ(added.rows.size(), 1u);
   EXPECT_EQ(added.rows[0].id, 4);
+  // Version 3 kept the indicators' ids (version 1's hash slots) and made them their hashes.
+  EXPECT_EQ(QueryRows(path, "SELECT id = hash AND id IN (" + ip + ", " + domain +
+                                ") FROM indicators ORDER BY id"),
+            (std::vector<std::string>{"1", "1"}));
   EXPECT_EQ(QueryRows(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'observations_v1'"),
             std::vector<std::string>{"0"});
 }
