@@ -67,11 +67,14 @@ std::optional<bool> AsBool(std::optional<element> f) {
   if (!f) return std::nullopt;
   if (f->is_bool()) return f->get_bool().value_unsafe();
   if (f->is_int64()) return f->get_int64().value_unsafe() != 0;
-  if (f->is_string()) {
-    std::string s = Lower(Trim(f->get_string().value_unsafe()));
-    if (s == "1" || s == "true") return true;
-    if (s == "0" || s == "false") return false;
-  }
+  if (f->is_string()) return BoolFromText(f->get_string().value_unsafe());
+  return std::nullopt;
+}
+
+std::optional<bool> BoolFromText(std::string_view text) {
+  std::string s = Lower(Trim(text));
+  if (s == "1" || s == "true") return true;
+  if (s == "0" || s == "false") return false;
   return std::nullopt;
 }
 

@@ -53,6 +53,8 @@ inline std::optional<std::string_view> AsStr(std::optional<element> field) {
 }
 std::optional<int64_t> AsInt(std::optional<element> field);
 std::optional<bool> AsBool(std::optional<element> field);
+// AsBool of a string's text: "1"/"0"/"true"/"false", any case, white space around.
+std::optional<bool> BoolFromText(std::string_view text);
 std::optional<array> AsArr(std::optional<element> field);
 Result<std::optional<Timestamp>> AsTime(std::optional<element> field, std::string_view key);
 

@@ -30,6 +30,10 @@
 // is read; an attribute or object that is not valid JSON fails the read in the second, after
 // the elements before it were delivered. An attribute or object larger than 64 MiB is rejected
 // (JsonStreamOptions::max_element_bytes). Of a key repeated in one object, the first counts.
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -122,26 +126,15 @@ void ReadLabels(std::optional<json::element> tag_field, std::optional<json::elem
   for (const auto& a : threat_actor.empty() ? other : threat_actor) AddUnique(*actors, a);
 }
 
-// The fields of an attribute (or object) the reader uses, found in one pass over its keys: an
-// attribute has a dozen keys and most of the eleven asked for are absent, and a lookup by name
-// walks all keys each time. As json::Field, the first of repeated keys counts; all are absent
-// when `e` is not an object.
-struct AttributeFields {
-  std::optional<json::element> type, value, deleted, comment, to_ids, category, object_relation,
-      first_seen, last_seen, tag, galaxy;
+// The fields of an attribute (or object) the reader uses, by name: `V` is a simdjson element
+// (AttributeFields) or a scalar read by the flat fast path (FlatFields).
+template <class V>
+struct FieldSlots {
+  V type, value, deleted, comment, to_ids, category, object_relation, first_seen, last_seen, tag,
+      galaxy;
 
-  explicit AttributeFields(json::element e) {
-    if (!e.is_object()) return;
-    json::object fields = e.get_object().value_unsafe();
-    for (auto field : fields) {
-      std::optional<json::element>* slot = Slot(field.key);
-      if (slot != nullptr && !*slot) *slot = field.value;
-    }
-  }
-
- private:
   // `key` against the names by length, then with fixed-size compares the compiler inlines.
-  std::optional<json::element>* Slot(std::string_view key) {
+  V* Slot(std::string_view key) {
     switch (key.size()) {
       case 3:
         return Is(key, "Tag") ? &tag : nullptr;
@@ -165,12 +158,190 @@ struct AttributeFields {
         return nullptr;
     }
   }
+
+ private:
   // `key` has the name's length.
   template <size_t N>
   static bool Is(std::string_view key, const char (&name)[N]) {
     return std::memcmp(key.data(), name, N - 1) == 0;
   }
 };
+
+// The fields of an attribute (or object) the reader uses, found in one pass over its keys: an
+// attribute has a dozen keys and most of the eleven asked for are absent, and a lookup by name
+// walks all keys each time. As json::Field, the first of repeated keys counts; all are absent
+// when `e` is not an object.
+struct AttributeFields : FieldSlots<std::optional<json::element>> {
+  explicit AttributeFields(json::element e) {
+    if (!e.is_object()) return;
+    json::object fields = e.get_object().value_unsafe();
+    for (auto field : fields) {
+      std::optional<json::element>* slot = Slot(field.key);
+      if (slot != nullptr && !*slot) *slot = field.value;
+    }
+  }
+};
+
+// What Emit reads of an attribute's fields besides its value.
+struct EmitFields {
+  std::string_view comment;        // as written, not trimmed
+  bool not_for_detection = false;  // to_ids false
+  std::string_view category;
+
+  EmitFields() = default;
+  explicit EmitFields(const AttributeFields& f)
+      : comment(json::AsStr(f.comment).value_or("")),
+        not_for_detection(json::AsBool(f.to_ids) == false),
+        category(json::AsStr(f.category).value_or("")) {}
+};
+
+// The flat fast path. Most attributes are one flat object of plain strings: no nested Tag or
+// Galaxy, no escapes, no non-ASCII text, no numbers. Such an attribute is read here from its
+// JSON text, without simdjson's parse and its DOM: FlatFields::Parse accepts only a strict
+// subset of JSON (anything else declines, and the attribute takes the general path), so that
+// what it accepts is valid JSON and every value reads as simdjson would read it.
+struct FlatValue {
+  enum class Kind : uint8_t { kAbsent, kString, kTrue, kFalse, kNull, kNumber };
+  Kind kind = Kind::kAbsent;
+  std::string_view text;  // a string's content (it has no escapes)
+
+  std::optional<std::string_view> Str() const {
+    if (kind != Kind::kString) return std::nullopt;
+    return text;
+  }
+};
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// The closing quote of a string whose content starts at `p`, when the content is plain
+// (printable ASCII, no backslash) and the quote is before `end`; nullptr otherwise. Reads up to
+// 15 bytes past `end` (the streamed element's padding).
+const char* PlainStringEnd(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);  // signed: below it are controls and bytes >= 0x80
+  for (; p < end; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const int stop = _mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmplt_epi8(v, space)));
+    if (stop != 0) {
+      const char* at = p + __builtin_ctz(static_cast<unsigned>(stop));
+      return at < end && *at == '"' ? at : nullptr;
+    }
+  }
+  return nullptr;
+#else
+  for (; p < end; ++p) {
+    const unsigned char c = static_cast<unsigned char>(*p);
+    if (c == '"') return p;
+    if (c == '\\' || c < 0x20 || c >= 0x80) return nullptr;
+  }
+  return nullptr;
+#endif
+}
+
+struct FlatFields : FieldSlots<FlatValue> {
+  // Reads `json` (kJsonPadding readable bytes follow it) when it is one object whose values are
+  // plain strings, true, false, null or integers (at most 17 characters), with plain keys; false
+  // for anything else (the general path then reads it, and refuses what is not JSON).
+  bool Parse(std::string_view json) {
+    const char* p = json.data();
+    const char* const end = p + json.size();
+    auto skip_space = [&] {
+      while (p < end && IsJsonSpace(*p)) ++p;
+    };
+    auto literal = [&](std::string_view word, FlatValue::Kind kind, FlatValue* v) {
+      if (static_cast<size_t>(end - p) < word.size() ||
+          std::memcmp(p, word.data(), word.size()) != 0) {
+        return false;
+      }
+      p += word.size();
+      v->kind = kind;
+      return true;
+    };
+    if (p == end || *p != '{') return false;
+    ++p;
+    skip_space();
+    if (p < end && *p == '}') return p + 1 == end;
+    while (true) {
+      if (p >= end || *p != '"') return false;
+      const char* key = ++p;
+      p = PlainStringEnd(p, end);
+      if (p == nullptr) return false;
+      const std::string_view name(key, static_cast<size_t>(p - key));
+      ++p;
+      skip_space();
+      if (p >= end || *p != ':') return false;
+      ++p;
+      skip_space();
+      if (p >= end) return false;
+      FlatValue v;
+      switch (*p) {
+        case '"': {
+          const char* text = ++p;
+          p = PlainStringEnd(p, end);
+          if (p == nullptr) return false;
+          v.kind = FlatValue::Kind::kString;
+          v.text = std::string_view(text, static_cast<size_t>(p - text));
+          ++p;
+          break;
+        }
+        case 't':
+          if (!literal("true", FlatValue::Kind::kTrue, &v)) return false;
+          break;
+        case 'f':
+          if (!literal("false", FlatValue::Kind::kFalse, &v)) return false;
+          break;
+        case 'n':
+          if (!literal("null", FlatValue::Kind::kNull, &v)) return false;
+          break;
+        default: {
+          // -?(0|[1-9][0-9]*): what follows must be a comma, a brace or white space, so a
+          // fraction, an exponent or a leading zero declines below.
+          const char* digits = p;
+          if (*p == '-') ++p;
+          if (p >= end || *p < '0' || *p > '9') return false;
+          if (*p == '0') {
+            ++p;
+          } else {
+            while (p < end && *p >= '0' && *p <= '9') ++p;
+          }
+          if (p - digits > 17) return false;
+          v.kind = FlatValue::Kind::kNumber;
+          v.text = std::string_view(digits, static_cast<size_t>(p - digits));
+          break;
+        }
+      }
+      skip_space();
+      if (p >= end) return false;
+      if (FlatValue* slot = Slot(name); slot != nullptr && slot->kind == FlatValue::Kind::kAbsent) {
+        *slot = v;
+      }
+      if (*p == ',') {
+        ++p;
+        skip_space();
+        continue;
+      }
+      return *p == '}' && p + 1 == end;
+    }
+  }
+};
+
+// json::AsBool of a flat value; nullopt also for a number (the caller declines those).
+std::optional<bool> FlatBool(const FlatValue& v) {
+  switch (v.kind) {
+    case FlatValue::Kind::kTrue:
+      return true;
+    case FlatValue::Kind::kFalse:
+      return false;
+    case FlatValue::Kind::kString:
+      return json::BoolFromText(v.text);
+    default:
+      return std::nullopt;
+  }
+}
 
 // What one attribute says.
 // One per reader, cleared for each attribute so that its buffers are reused.
@@ -323,6 +494,9 @@ class EventReader {
              const std::vector<std::string>& streamed_links);
   // One element of the current event's Attribute or Object array.
   void ReadAttribute(json::element attr, const std::string& jp);
+  // The same from the attribute's JSON text (kJsonPadding readable bytes follow it) when the
+  // flat fast path takes it; false, with nothing delivered, when ReadAttribute must read it.
+  bool ReadFlatAttribute(std::string_view text, const std::string& jp);
   void ReadObject(json::element object, const std::string& jp);
 
  private:
@@ -336,7 +510,7 @@ class EventReader {
   // Reads an attribute's labels and times over `base`; false after reporting a rejection.
   bool AttributeDefaults(json::element attr, const AttributeFields& f, const std::string& jp,
                          const Defaults& base, Defaults* out);
-  void Emit(const Indicator& indicator, std::string_view original, const AttributeFields& f,
+  void Emit(const Indicator& indicator, std::string_view original, const EmitFields& f,
             const Defaults& d, const std::string& jp, std::string_view note,
             const std::vector<std::string>& references);
   void Relate(const Indicator& from, const Indicator& to, const Defaults& d, const std::string& jp);
@@ -392,10 +566,10 @@ bool EventReader::AttributeDefaults(json::element attr, const AttributeFields& f
   return true;
 }
 
-void EventReader::Emit(const Indicator& indicator, std::string_view original,
-                       const AttributeFields& f, const Defaults& d, const std::string& jp,
-                       std::string_view note, const std::vector<std::string>& references) {
-  std::string_view comment = Trim(json::AsStr(f.comment).value_or(""));
+void EventReader::Emit(const Indicator& indicator, std::string_view original, const EmitFields& f,
+                       const Defaults& d, const std::string& jp, std::string_view note,
+                       const std::vector<std::string>& references) {
+  std::string_view comment = Trim(f.comment);
   std::string& description = description_;
   description.assign(d.description);
   auto append = [&](std::string_view s) {
@@ -405,10 +579,10 @@ void EventReader::Emit(const Indicator& indicator, std::string_view original,
   };
   append(note);
   append(comment);
-  if (json::AsBool(f.to_ids) == false) append("context, not for detection (to_ids false)");
+  if (f.not_for_detection) append("context, not for detection (to_ids false)");
   Role stated = guess_from_comment_(comment);
   if (stated == Role::kUnknown) stated = guess_from_description_(d.description);
-  if (stated == Role::kUnknown && json::AsStr(f.category).value_or("") == "Payload delivery" &&
+  if (stated == Role::kUnknown && f.category == "Payload delivery" &&
       (indicator.type == IndicatorType::kUrl || indicator.type == IndicatorType::kDomain)) {
     stated = Role::kPayloadHost;
   }
@@ -485,7 +659,7 @@ void EventReader::ReadObjectBody(json::element object, const std::string& jp) {
   struct Item {
     Indicator indicator;
     std::string original;
-    AttributeFields fields;
+    EmitFields fields;
     std::string jp;
     Defaults d;
     std::string relation;
@@ -535,7 +709,7 @@ void EventReader::ReadObjectBody(json::element object, const std::string& jp) {
     if (!AttributeDefaults(attr, f, ajp, od, &ad)) continue;
     if (!m.note.empty()) ad.description = m.note;
     for (auto& ind : m.indicators) {
-      items.push_back(Item{std::move(ind), std::string(*value), f, ajp, ad, relation});
+      items.push_back(Item{std::move(ind), std::string(*value), EmitFields(f), ajp, ad, relation});
     }
     if (m.resolves) Relate(m.resolves->first, m.resolves->second, ad, ajp);
   }
@@ -615,8 +789,62 @@ void EventReader::ReadAttribute(json::element attr, const std::string& jp) {
   }
   Defaults& ad = attribute_defaults_;
   if (!AttributeDefaults(attr, f, jp, event_defaults_, &ad)) return;
-  for (const auto& ind : m.indicators) Emit(ind, *value, f, ad, jp, m.note, ctx_.references);
+  const EmitFields ef(f);
+  for (const auto& ind : m.indicators) Emit(ind, *value, ef, ad, jp, m.note, ctx_.references);
   if (m.resolves) Relate(m.resolves->first, m.resolves->second, ad, jp);
+}
+
+bool EventReader::ReadFlatAttribute(std::string_view text, const std::string& jp) {
+  FlatFields f;
+  if (!f.Parse(text)) return false;
+  using Kind = FlatValue::Kind;
+  // A number where ReadAttribute reads a flag, or a time that is not a string or null: its
+  // conversions and rejections of those are not repeated here.
+  auto time_kind_ok = [](Kind k) {
+    return k == Kind::kAbsent || k == Kind::kNull || k == Kind::kString;
+  };
+  if (f.deleted.kind == Kind::kNumber || f.to_ids.kind == Kind::kNumber ||
+      !time_kind_ok(f.first_seen.kind) || !time_kind_ok(f.last_seen.kind)) {
+    return false;
+  }
+  if (FlatBool(f.deleted) == true) return true;
+  auto type = f.type.Str();
+  auto value = f.value.Str();
+  if (!type || !value) return false;
+  Mapped& m = mapped_;
+  if (!MapAttribute(*type, *value, m).ok()) return false;
+  if (m.reference) return true;
+  if (!m.port.empty()) return false;
+  // As AttributeDefaults, where a Tag or Galaxy that is not an array adds nothing: the event's
+  // labels, the attribute's own times.
+  const Defaults* d = &event_defaults_;
+  auto time = [](const FlatValue& v) -> Result<std::optional<Timestamp>> {
+    if (v.kind != Kind::kString) return std::optional<Timestamp>();  // absent or null
+    std::string_view t = Trim(v.text);
+    if (t.empty()) return std::optional<Timestamp>();
+    COTENANT_ASSIGN_OR_RETURN(Timestamp ts, Timestamp::Parse(t));
+    return std::optional<Timestamp>(ts);
+  };
+  if (f.first_seen.kind == Kind::kString || f.last_seen.kind == Kind::kString) {
+    auto first = time(f.first_seen);
+    auto last = time(f.last_seen);
+    if (!first.ok() || !last.ok()) return false;
+    if (*first || *last) {
+      Defaults& ad = attribute_defaults_;
+      ad = event_defaults_;
+      ad.first = *first ? *first : *last;
+      ad.last = *last ? *last : *first;
+      if (ad.first && ad.last && *ad.last < *ad.first) return false;
+      d = &ad;
+    }
+  }
+  EmitFields ef;
+  ef.comment = f.comment.Str().value_or("");
+  ef.not_for_detection = FlatBool(f.to_ids) == false;
+  ef.category = f.category.Str().value_or("");
+  for (const auto& ind : m.indicators) Emit(ind, *value, ef, *d, jp, m.note, ctx_.references);
+  if (m.resolves) Relate(m.resolves->first, m.resolves->second, *d, jp);
+  return true;
 }
 
 void EventReader::Begin(json::element event, const std::string& jp,
@@ -750,6 +978,9 @@ std::string EventPath(size_t path_index, std::span<const size_t> indices) {
 
 // Test hook: what the last streamed MISP read on this thread held at most.
 thread_local JsonStreamStats last_stream_stats;
+// Test hooks: whether streamed attributes may take the flat fast path; how many did.
+thread_local bool misp_flat_path = true;
+thread_local size_t misp_flat_path_reads = 0;
 
 // True when an attribute's JSON text may hold a "link" type: it contains "link", looked for by
 // its 'k' (no key of a MISP attribute has one, so memchr seldom stops), or a backslash (an
@@ -882,6 +1113,10 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
                                      e.json));
       return Status::Ok();
     }
+    if (!object && misp_flat_path && reader.ReadFlatAttribute(e.json, jp)) {
+      ++misp_flat_path_reads;
+      return Status::Ok();
+    }
     json::element element;
     if (auto error = parser.parse(e.json.data(), e.json.size(), false).get(element)) {
       return InvalidArgument(path + ": " + jp + ": " + simdjson::error_message(error) +
@@ -903,6 +1138,10 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
 }  // namespace
 
 const JsonStreamStats& LastMispStreamStatsForTesting() { return last_stream_stats; }
+
+void SetMispFlatPathForTesting(bool enabled) { misp_flat_path = enabled; }
+
+size_t MispFlatPathReadsForTesting() { return misp_flat_path_reads; }
 
 Status ReadMispJson(std::string_view json_text, const std::string& path, const ReadOptions& options,
                     IngestSink& sink) {

@@ -51,6 +51,11 @@ Status ReadMispJson(std::string_view json, const std::string& path, const ReadOp
 // What the last MISP read on this thread held at most (read buffer, elements), for the tests
 // that prove memory stays flat.
 const JsonStreamStats& LastMispStreamStatsForTesting();
+// Whether MISP reads on this thread may read a flat attribute without simdjson (the default);
+// tests turn it off to compare both paths.
+void SetMispFlatPathForTesting(bool enabled);
+// Attributes the flat fast path read on this thread so far.
+size_t MispFlatPathReadsForTesting();
 // A MISP feed directory: manifest.json + <uuid>.json (misp.cc).
 Status ReadMispFeed(const std::string& dir, const ReadOptions& options, IngestSink& sink);
 // MISP galaxy cluster files (misp_galaxy.cc).
