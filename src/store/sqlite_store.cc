@@ -354,7 +354,7 @@ class SqliteIngestBatch : public IngestBatch {
   // page faults).
   struct Scratch {
     std::vector<HashAndRow> by_hash, sort_buffer;
-    std::vector<uint32_t> from, distinct, order;
+    std::vector<uint32_t> from, distinct, order, known, merged;
   } scratch_;
   std::string text_;  // the rows' text
   // The previous observation's fields and their ids: consecutive records of a file mostly
@@ -795,7 +795,12 @@ Status SqliteIngestBatch::Buffer(const Observation& o) {
   size_t text_size = o.indicator.value.size() + o.indicator.display.size() +
                      o.original_text.size() + o.description.size() + o.location.json_path.size();
   if (text_.size() + text_size >= kTextLimit) COTENANT_RETURN_IF_ERROR(Flush());
-  if (rows_.capacity() == 0) rows_.reserve(kFlushSize);
+  if (rows_.capacity() == 0) {
+    // Reserved once (the pages are touched only as rows arrive): growing by doubling copied
+    // the buffers and faulted in pages that were then freed.
+    rows_.reserve(kFlushSize);
+    text_.reserve(kFlushSize * 64);
+  }
   Row& row = rows_.emplace_back();
   row.hash = store::IndicatorKey(o.indicator.type, o.indicator.value);
   row.source_id = last_.source_id;
@@ -973,24 +978,38 @@ Status SqliteIngestBatch::Flush() {
       row.indicator_id = -static_cast<int64_t>(same) - 1;
     }
   }
+  COTENANT_ASSIGN_OR_RETURN(Statement * largest,
+                            store_.Cached("SELECT ifnull(max(id), 0) FROM indicators"));
+  COTENANT_ASSIGN_OR_RETURN(bool has_row, largest->Step());
+  const int64_t largest_before = has_row ? largest->Int(0) : 0;
+  largest->Reset();
   COTENANT_RETURN_IF_ERROR(InsertIndicators(distinct));
-  // New values got ids in row order; values stored before keep their older ids.
-  bool ascending = true;
+  // Rows are inserted in indicator id order, arrival order among equal ids (the first of two
+  // equal observations is the one stored). Values new in this chunk got ids in row order, so
+  // their rows are in that order already; only the rows of values stored before (older ids)
+  // are sorted, then merged in: a chunk that repeats a few known values costs no full sort.
+  std::vector<uint32_t>& order = scratch_.order;
+  std::vector<uint32_t>& known = scratch_.known;
+  order.clear();
+  known.clear();
   for (size_t k = 0; k < n; ++k) {
     Row& row = rows_[k];
     if (row.indicator_id < 0) row.indicator_id = rows_[-(row.indicator_id + 1)].indicator_id;
-    ascending &= k == 0 || rows_[k - 1].indicator_id <= row.indicator_id;
+    (row.indicator_id > largest_before ? order : known).push_back(static_cast<uint32_t>(k));
   }
-  // Rows are inserted in indicator id order, arrival order among equal ids (the first of two
-  // equal observations is the one stored).
-  std::vector<uint32_t>& order = scratch_.order;
-  order.resize(n);
-  std::iota(order.begin(), order.end(), 0u);
-  if (!ascending) {
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      int64_t ia = rows_[a].indicator_id, ib = rows_[b].indicator_id;
-      return ia != ib ? ia < ib : a < b;
-    });
+  auto by_id = [&](uint32_t a, uint32_t b) {
+    int64_t ia = rows_[a].indicator_id, ib = rows_[b].indicator_id;
+    return ia != ib ? ia < ib : a < b;
+  };
+  if (!std::is_sorted(order.begin(), order.end(), by_id)) {
+    std::sort(order.begin(), order.end(), by_id);  // not expected: new ids follow row order
+  }
+  if (!known.empty()) {
+    std::sort(known.begin(), known.end(), by_id);
+    std::vector<uint32_t>& merged = scratch_.merged;
+    merged.resize(n);
+    std::merge(known.begin(), known.end(), order.begin(), order.end(), merged.begin(), by_id);
+    order.swap(merged);
   }
   COTENANT_RETURN_IF_ERROR(InsertObservations(order));
   COTENANT_RETURN_IF_ERROR(WriteRelationships());
