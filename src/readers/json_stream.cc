@@ -305,11 +305,12 @@ const char* NextSpecial(const char* p, const char* end) {
 #endif
 }
 
-// Bit i of each mask is set when byte p[i] is a quote, a backslash, or a bracket or comma.
+// Bit i of each mask is set when byte p[i] is a quote, a backslash, a bracket or a comma.
 struct BlockMasks {
   uint64_t quote = 0;
   uint64_t backslash = 0;
-  uint64_t structural = 0;
+  uint64_t bracket = 0;
+  uint64_t comma = 0;
 };
 
 #if defined(__SSE2__)
@@ -329,9 +330,8 @@ BlockMasks Classify64(const char* p) {
     };
     m.quote |= bits(_mm_cmpeq_epi8(v, quote));
     m.backslash |= bits(_mm_cmpeq_epi8(v, backslash));
-    m.structural |=
-        bits(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_or_si128(_mm_cmpeq_epi8(folded, open),
-                                                                 _mm_cmpeq_epi8(folded, close))));
+    m.bracket |= bits(_mm_or_si128(_mm_cmpeq_epi8(folded, open), _mm_cmpeq_epi8(folded, close)));
+    m.comma |= bits(_mm_cmpeq_epi8(v, comma));
   }
   return m;
 }
@@ -366,8 +366,9 @@ Status Scanner::ScanElement() {
     const char* const block_end = end - p >= 64 ? p + 64 : end;
 #if defined(__SSE2__)
     // Fast path, 64 bytes at a time (reading into the buffer's padding at the end): a block
-    // without backslashes has its strings found by the quotes alone, and only the brackets and
-    // commas outside strings are looked at.
+    // without backslashes has its strings found by the quotes alone, and only the brackets
+    // outside strings are looked at, and the commas among them only while no bracket of the
+    // element is open (inside it, a comma separates its own members).
     if (!element_escape_) {
       const uint64_t valid =
           block_end - p == 64 ? ~uint64_t{0} : (uint64_t{1} << (block_end - p)) - 1;
@@ -375,17 +376,40 @@ Status Scanner::ScanElement() {
       if ((m.backslash & valid) == 0) {
         const uint64_t in_string =
             PrefixXor(m.quote & valid) ^ (element_in_string_ ? ~uint64_t{0} : 0);
-        uint64_t structural = m.structural & ~in_string & valid;
-        while (structural != 0) {
-          const char* at = p + __builtin_ctzll(structural);
-          structural &= structural - 1;
-          const char c = *at;
-          if (c == '{' || c == '[') {
-            if (++element_nesting_ + stack_.size() > options_.max_depth) return too_deep(at);
-          } else if (element_nesting_ == 0) {
-            return stop_at(at);  // the `,` or bracket after the element
-          } else if (c != ',') {
-            --element_nesting_;
+        const uint64_t outside = ~in_string & valid;
+        uint64_t bracket = m.bracket & outside;
+        uint64_t comma = m.comma & outside;
+        while (true) {
+          if (element_nesting_ == 0) {
+            const uint64_t next = bracket | comma;
+            if (next == 0) break;
+            const int i = __builtin_ctzll(next);
+            const char c = p[i];
+            if (c == ',' && p + i + 1 < end && p[i + 1] == '{') {
+              // The next element starts right after the comma ("},{"): this one is handed out
+              // and the next read on in the same block, as Run would (EndElement, the comma,
+              // BeginElement).
+              const size_t at = static_cast<size_t>(p + i - data_.data());
+              COTENANT_RETURN_IF_ERROR(EndElement(at));
+              ++stack_.back().index;
+              pos_ = at + 1;
+              BeginElement();
+              comma &= comma - 1;  // p[i] was the lowest comma
+              continue;
+            }
+            if (c != '{' && c != '[') return stop_at(p + i);  // the `,` or bracket after it
+            if (++element_nesting_ + stack_.size() > options_.max_depth) return too_deep(p + i);
+            bracket &= bracket - 1;  // p[i] was the lowest bracket, and no comma is below it
+          } else {
+            if (bracket == 0) break;
+            const int i = __builtin_ctzll(bracket);
+            bracket &= bracket - 1;
+            const char c = p[i];
+            if (c == '{' || c == '[') {
+              if (++element_nesting_ + stack_.size() > options_.max_depth) return too_deep(p + i);
+            } else if (--element_nesting_ == 0) {
+              comma &= (~uint64_t{0} << i) << 1;  // commas up to here were inside the element
+            }
           }
         }
         element_in_string_ = (in_string >> (block_end - p - 1)) & 1;
