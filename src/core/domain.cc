@@ -3,6 +3,7 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -169,31 +170,48 @@ namespace core {
 // libidn2 must check), at least two, a non-numeric top-level label, at most 253 bytes. Such a
 // name is canonical once lower-cased and is its own display form. Everything else, every error
 // included, is left to the general path, which says what is wrong.
+namespace {
+
+// A label of IsPlainAsciiName's name: 1-63 bytes, no '-' at either end, not an A-label.
+bool IsPlainLabel(std::string_view label) {
+  if (label.empty() || label.size() > kMaxLabelBytes || label.front() == '-' ||
+      label.back() == '-') {
+    return false;
+  }
+  return !(label.size() >= 4 && (label[0] | 0x20) == 'x' && (label[1] | 0x20) == 'n' &&
+           label[2] == '-' && label[3] == '-');
+}
+
+}  // namespace
+
 bool IsPlainAsciiName(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes) return false;
+  // 0: never in such a name; 1: a digit; 2: a letter, '-' or '_'; 3: the dot.
+  static constexpr auto kClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = 1;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = 2;
+    t['-'] = t['_'] = 2;
+    t['.'] = 3;
+    return t;
+  }();
   size_t labels = 0;
-  bool numeric_label = true;
+  bool numeric_label = true;  // of the label being read: digits only so far
   size_t start = 0;
-  for (size_t i = 0; i <= name.size(); ++i) {
-    if (i < name.size() && name[i] != '.') {
-      const char c = name[i];
-      if (core::IsAsciiDigit(c)) continue;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const uint8_t k = kClass[static_cast<unsigned char>(name[i])];
+    if (k == 1) continue;
+    if (k == 2) {
       numeric_label = false;
-      if (core::IsAsciiAlpha(c) || c == '-' || c == '_') continue;
-      return false;
+      continue;
     }
-    const std::string_view label = name.substr(start, i - start);
-    if (label.empty() || label.size() > kMaxLabelBytes || label.front() == '-' ||
-        label.back() == '-') {
-      return false;
-    }
-    if (label.size() >= 4 && core::StartsWithIgnoreAsciiCase(label, "xn--")) return false;
+    if (k == 0 || !IsPlainLabel(name.substr(start, i - start))) return false;
     ++labels;
-    if (i == name.size()) break;
     start = i + 1;
     numeric_label = true;
   }
-  return labels >= 2 && !numeric_label;  // numeric_label: of the top-level label
+  if (!IsPlainLabel(name.substr(start))) return false;  // the top-level label
+  return labels >= 1 && !numeric_label;
 }
 
 }  // namespace core

@@ -192,7 +192,8 @@ bool PathHasBotToken(std::string_view s) {
 // path and query of unreserved characters and "/?=&". Url::Parse would lower-case the host and
 // keep the rest as it is (nothing to decode, encode or drop), so the canonical text is built
 // here without a Url; nullopt for every other URL.
-std::optional<Indicator> PlainHttpUrl(std::string_view text) {
+// `host` (when set) receives the host as written.
+std::optional<Indicator> PlainHttpUrl(std::string_view text, std::string_view* host_out = nullptr) {
   size_t host_start = 0;
   if (text.starts_with("http://")) {
     host_start = 7;
@@ -218,16 +219,22 @@ std::optional<Indicator> PlainHttpUrl(std::string_view text) {
   bool plain = true;  // no early exit: the loop vectorizes
   for (char c : rest) plain &= kPlain[static_cast<unsigned char>(c)];
   if (!plain) return std::nullopt;
-  std::string value;
-  value.reserve(text.size());
-  value.append(text.substr(0, host_start));
-  for (char c : host) value += core::AsciiToLower(c);
-  value.append(rest);
+  std::string value(text);
+  for (size_t i = host_start; i < host_start + host.size(); ++i) {
+    value[i] = core::AsciiToLower(value[i]);
+  }
+  if (host_out != nullptr) *host_out = host;
   return Make(IndicatorType::kUrl, std::move(value));
 }
 
 // A URL given with a scheme ("https://", or a defanged "hxxps://" already refanged).
 Result<Indicator> ClassifyUrl(std::string_view text) {
+  // The plain shape first: its host is HostOf's, so only the Telegram hosts below differ.
+  std::string_view plain_host;
+  std::optional<Indicator> plain = PlainHttpUrl(text, &plain_host);
+  if (plain && !shape::IsTelegramApiHost(plain_host) && !shape::IsTelegramLinkHost(plain_host)) {
+    return std::move(*plain);
+  }
   size_t sep = text.find("://");
   std::string_view after = text.substr(sep + 3);
   std::string_view host = HostOf(after);
@@ -240,7 +247,7 @@ Result<Indicator> ClassifyUrl(std::string_view text) {
     if (handle.ok()) return Make(IndicatorType::kTelegramHandle, handle->ToString());
     // "t.me/joinchat/...", "t.me/+...": invite links stay URLs.
   }
-  if (auto plain = PlainHttpUrl(text)) return std::move(*plain);
+  if (plain) return std::move(*plain);
   COTENANT_ASSIGN_OR_RETURN(Url url, Url::Parse(text));
   return UrlIndicator(url);
 }

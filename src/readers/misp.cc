@@ -36,6 +36,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -1092,6 +1093,8 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
   ElementEvents element_events;
   size_t event = kNotRead;
   std::string jp;
+  size_t jp_event = kNotRead, jp_prefix = 0;
+  bool jp_object = false;
   auto read_element = [&](const JsonStreamElement& e) -> Status {
     const bool first_array = element_events.Locate(e);
     if (element_events.TakeChanged()) {
@@ -1101,10 +1104,17 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
     if (event == kNotRead || !first_array) return Status::Ok();
     begin_through(event);
     const bool object = e.path_index % 2 != 0;
-    jp.assign(events[event].jp)
-        .append(object ? ".Object[" : ".Attribute[")
-        .append(std::to_string(e.indices.back()))
-        .append("]");
+    // "$.Event.Attribute[" is kept while the event and the array stay; the index is rewritten.
+    if (event != jp_event || object != jp_object) {
+      jp.assign(events[event].jp).append(object ? ".Object[" : ".Attribute[");
+      jp_prefix = jp.size();
+      jp_event = event;
+      jp_object = object;
+    }
+    jp.resize(jp_prefix);
+    char digits[24];
+    jp.append(digits, std::to_chars(digits, digits + sizeof(digits), e.indices.back()).ptr)
+        .push_back(']');
     if (e.too_large) {
       sink.OnRejection(MakeRejection(JsonLocation(path, jp),
                                      std::string(object ? "object" : "attribute") +

@@ -3,7 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <random>
 #include <set>
+#include <tuple>
+
+#include "core/plain_name.h"
 
 namespace cotenant {
 namespace {
@@ -165,6 +170,90 @@ TEST(ClassifyIndicator, PlainHttpUrlsMatchUrlParse) {
     ++compared;
   }
   EXPECT_GE(compared, 20u);
+}
+
+// Plain http(s) URLs on Telegram hosts are channel handles, not URLs (ClassifyUrl takes the
+// plain shape first and must leave these to the Telegram checks); invite links stay URLs.
+TEST(ClassifyIndicator, PlainUrlsOnTelegramHostsAreHandles) {
+  const std::vector<std::tuple<std::string, IndicatorType, std::string>> cases = {
+      {"https://t.me/channelname", IndicatorType::kTelegramHandle, "t.me/channelname"},
+      {"http://www.t.me/evil_chan", IndicatorType::kTelegramHandle, "t.me/evil_chan"},
+      {"https://T.ME/Evil_Chan", IndicatorType::kTelegramHandle, "t.me/evil_chan"},
+      {"https://telegram.dog/somechan", IndicatorType::kTelegramHandle, "t.me/somechan"},
+      {"https://t.me/joinchat/AbCdEf", IndicatorType::kUrl, "https://t.me/joinchat/AbCdEf"},
+      {"https://telegram.me/joinchat/AbCdEf", IndicatorType::kUrl,
+       "https://telegram.me/joinchat/AbCdEf"},
+      {"https://api.telegram.org/x", IndicatorType::kUrl, "https://api.telegram.org/x"},
+      {"http://t.me/", IndicatorType::kUrl, "http://t.me/"},
+  };
+  for (const auto& [text, type, value] : cases) {
+    auto classified = ClassifyIndicator(text);
+    ASSERT_TRUE(classified.ok()) << text << ": " << classified.status().ToString();
+    EXPECT_EQ(classified->type, type) << text;
+    EXPECT_EQ(classified->value, value) << text;
+  }
+}
+
+// IsPlainAsciiName against a direct reading of its contract, on names built from the characters
+// and label shapes that matter.
+TEST(IsPlainAsciiName, MatchesItsContract) {
+  auto reference = [](std::string_view name) {
+    if (name.empty() || name.size() > 253) return false;
+    std::vector<std::string_view> labels;
+    size_t start = 0;
+    for (size_t i = 0; i <= name.size(); ++i) {
+      if (i == name.size() || name[i] == '.') {
+        labels.push_back(name.substr(start, i - start));
+        start = i + 1;
+      }
+    }
+    if (labels.size() < 2) return false;
+    for (std::string_view label : labels) {
+      if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+        return false;
+      }
+      if (label.size() >= 4 && (label.substr(0, 4) == "xn--" || label.substr(0, 4) == "XN--" ||
+                                label.substr(0, 4) == "Xn--" || label.substr(0, 4) == "xN--")) {
+        return false;
+      }
+      for (char c : label) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+      }
+    }
+    return labels.back().find_first_not_of("0123456789") != std::string_view::npos;
+  };
+  std::mt19937 rng(7);
+  const std::string pieces[] = {"a",
+                                "Z",
+                                "0",
+                                "9",
+                                "-",
+                                "_",
+                                ".",
+                                "xn--",
+                                "XN--",
+                                "..",
+                                "é",
+                                "*",
+                                ":",
+                                "/",
+                                " ",
+                                "example",
+                                "com",
+                                std::string(63, 'a'),
+                                std::string(64, 'b'),
+                                "1",
+                                "123"};
+  size_t accepted = 0;
+  for (int n = 0; n < 200000; ++n) {
+    std::string name;
+    const int parts = 1 + static_cast<int>(rng() % 8);
+    for (int k = 0; k < parts; ++k) name += pieces[rng() % std::size(pieces)];
+    if (rng() % 8 == 0) name += std::string(rng() % 260, 'c');
+    ASSERT_EQ(core::IsPlainAsciiName(name), reference(name)) << name;
+    accepted += reference(name);
+  }
+  EXPECT_GT(accepted, 300u);
 }
 
 }  // namespace
