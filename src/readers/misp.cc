@@ -362,15 +362,124 @@ struct Mapped {
   }
 };
 
+// The MISP attribute types the reader maps, by kind.
+enum class MispKind : uint8_t {
+  kOther,  // not an indicator type
+  kIp,
+  kIpPort,
+  kDomain,
+  kDomainPort,
+  kDomainIp,
+  kUrl,
+  kLink,
+  kHash,  // md5, sha256... (IndicatorType in MispType::indicator)
+  kFilenameHash,
+  kTyped,  // one value of MispType::indicator (certificates, JA3, JARM, e-mail, AS)
+  kPort,
+};
+
+struct MispType {
+  MispKind kind = MispKind::kOther;
+  IndicatorType indicator = IndicatorType::kDomain;  // kHash, kFilenameHash, kTyped
+};
+
+// `t` has the name's length.
+template <size_t N>
+bool IsName(std::string_view t, const char (&name)[N]) {
+  return std::memcmp(t.data(), name, N - 1) == 0;
+}
+
 std::optional<IndicatorType> HashType(std::string_view t) {
-  if (t == "md5") return IndicatorType::kMd5;
-  if (t == "sha1") return IndicatorType::kSha1;
-  if (t == "sha256") return IndicatorType::kSha256;
-  if (t == "sha512") return IndicatorType::kSha512;
-  if (t == "ssdeep") return IndicatorType::kSsdeep;
-  if (t == "tlsh") return IndicatorType::kTlsh;
-  if (t == "imphash") return IndicatorType::kImphash;
+  switch (t.size()) {
+    case 3:
+      if (IsName(t, "md5")) return IndicatorType::kMd5;
+      break;
+    case 4:
+      if (IsName(t, "sha1")) return IndicatorType::kSha1;
+      if (IsName(t, "tlsh")) return IndicatorType::kTlsh;
+      break;
+    case 6:
+      if (IsName(t, "sha256")) return IndicatorType::kSha256;
+      if (IsName(t, "sha512")) return IndicatorType::kSha512;
+      if (IsName(t, "ssdeep")) return IndicatorType::kSsdeep;
+      break;
+    case 7:
+      if (IsName(t, "imphash")) return IndicatorType::kImphash;
+      break;
+    default:
+      break;
+  }
   return std::nullopt;
+}
+
+// The kind of a MISP type, by its length first, then with fixed-size compares.
+MispType MispTypeOf(std::string_view t) {
+  using K = MispKind;
+  using T = IndicatorType;
+  if (auto h = HashType(t)) return {K::kHash, *h};
+  if (t.size() > 9 && IsName(t.substr(0, 9), "filename|")) {
+    if (auto h = HashType(t.substr(9))) return {K::kFilenameHash, *h};
+    return {};
+  }
+  switch (t.size()) {
+    case 2:
+      if (IsName(t, "ip")) return {K::kIp};
+      if (IsName(t, "AS")) return {K::kTyped, T::kAsn};
+      break;
+    case 3:
+      if (IsName(t, "url") || IsName(t, "uri")) return {K::kUrl};
+      break;
+    case 4:
+      if (IsName(t, "link")) return {K::kLink};
+      if (IsName(t, "port")) return {K::kPort};
+      break;
+    case 5:
+      if (IsName(t, "email")) return {K::kTyped, T::kEmail};
+      break;
+    case 6:
+      if (IsName(t, "ip-dst") || IsName(t, "ip-src")) return {K::kIp};
+      if (IsName(t, "domain")) return {K::kDomain};
+      break;
+    case 8:
+      if (IsName(t, "hostname")) return {K::kDomain};
+      break;
+    case 9:
+      if (IsName(t, "domain|ip")) return {K::kDomainIp};
+      if (IsName(t, "email-src") || IsName(t, "email-dst")) return {K::kTyped, T::kEmail};
+      break;
+    case 11:
+      if (IsName(t, "ip-dst|port") || IsName(t, "ip-src|port")) return {K::kIpPort};
+      if (IsName(t, "hostname|ip")) return {K::kDomainIp};
+      if (IsName(t, "domain|port")) return {K::kDomainPort};
+      break;
+    case 13:
+      if (IsName(t, "hostname|port")) return {K::kDomainPort};
+      break;
+    case 14:
+      if (IsName(t, "email-reply-to")) return {K::kTyped, T::kEmail};
+      break;
+    case 16:
+      if (IsName(t, "jarm-fingerprint")) return {K::kTyped, T::kJarm};
+      break;
+    case 19:
+      if (IsName(t, "ja3-fingerprint-md5")) return {K::kTyped, T::kJa3};
+      break;
+    case 20:
+      if (IsName(t, "ja3s-fingerprint-md5")) return {K::kTyped, T::kJa3s};
+      break;
+    case 21:
+      if (IsName(t, "x509-fingerprint-sha1")) return {K::kTyped, T::kCertSha1};
+      break;
+    case 22:
+      if (IsName(t, "whois-registrant-email")) return {K::kTyped, T::kEmail};
+      break;
+    case 23:
+      if (IsName(t, "x509-fingerprint-sha256")) return {K::kTyped, T::kCertSha256};
+      break;
+    default:
+      break;
+  }
+  return {};
 }
 
 std::string EndpointText(const Indicator& ip, std::string_view port) {
@@ -393,92 +502,57 @@ Status MapAttribute(std::string_view type, std::string_view value, Mapped& m) {
     }
     return std::make_pair(Trim(v.substr(0, bar)), Trim(v.substr(bar + 1)));
   };
-  if (type == "ip-dst" || type == "ip-src" || type == "ip") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kIpv4, value));
-    return Status::Ok();
-  }
-  if (type == "ip-dst|port" || type == "ip-src|port") {
-    COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
-    COTENANT_ASSIGN_OR_RETURN(Indicator ip, ParseFeedValue(parts.first, IndicatorType::kIpv4));
-    if (ip.type != IndicatorType::kIpv4 && ip.type != IndicatorType::kIpv6) {
-      return InvalidArgument("`" + std::string(parts.first) + "` is not an IP address");
+  const MispType t = MispTypeOf(type);
+  switch (t.kind) {
+    case MispKind::kIp:
+      return one(IndicatorType::kIpv4, value);
+    case MispKind::kIpPort: {
+      COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
+      COTENANT_ASSIGN_OR_RETURN(Indicator ip, ParseFeedValue(parts.first, IndicatorType::kIpv4));
+      if (ip.type != IndicatorType::kIpv4 && ip.type != IndicatorType::kIpv6) {
+        return InvalidArgument("`" + std::string(parts.first) + "` is not an IP address");
+      }
+      COTENANT_ASSIGN_OR_RETURN(
+          Indicator ep, ParseIndicatorAs(IndicatorType::kEndpoint, EndpointText(ip, parts.second)));
+      m.indicators.push_back(std::move(ep));
+      return Status::Ok();
     }
-    COTENANT_ASSIGN_OR_RETURN(
-        Indicator ep, ParseIndicatorAs(IndicatorType::kEndpoint, EndpointText(ip, parts.second)));
-    m.indicators.push_back(std::move(ep));
-    return Status::Ok();
-  }
-  if (type == "domain" || type == "hostname") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kDomain, value));
-    return Status::Ok();
-  }
-  if (type == "hostname|port" || type == "domain|port") {
-    COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kDomain, parts.first));
-    m.note = "port " + std::string(parts.second);
-    return Status::Ok();
-  }
-  if (type == "domain|ip" || type == "hostname|ip") {
-    COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
-    COTENANT_ASSIGN_OR_RETURN(Indicator d, ParseFeedValue(parts.first, IndicatorType::kDomain));
-    COTENANT_ASSIGN_OR_RETURN(Indicator ip, ParseFeedValue(parts.second, IndicatorType::kIpv4));
-    m.indicators.push_back(d);
-    m.indicators.push_back(ip);
-    m.resolves = std::make_pair(d, ip);
-    return Status::Ok();
-  }
-  if (type == "url" || type == "uri") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kUrl, value));
-    return Status::Ok();
-  }
-  if (type == "link") {
-    m.reference = true;
-    return Status::Ok();
-  }
-  if (auto h = HashType(type)) {
-    COTENANT_RETURN_IF_ERROR(one(*h, value));
-    return Status::Ok();
-  }
-  if (type.starts_with("filename|")) {
-    auto h = HashType(type.substr(9));
-    if (!h) return Unsupported("MISP type " + std::string(type) + " is not an indicator type");
-    COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
-    COTENANT_RETURN_IF_ERROR(one(*h, parts.second));
-    m.note = "file " + std::string(parts.first);
-    return Status::Ok();
-  }
-  if (type == "x509-fingerprint-sha1") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kCertSha1, value));
-    return Status::Ok();
-  }
-  if (type == "x509-fingerprint-sha256") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kCertSha256, value));
-    return Status::Ok();
-  }
-  if (type == "ja3-fingerprint-md5") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kJa3, value));
-    return Status::Ok();
-  }
-  if (type == "ja3s-fingerprint-md5") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kJa3s, value));
-    return Status::Ok();
-  }
-  if (type == "jarm-fingerprint") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kJarm, value));
-    return Status::Ok();
-  }
-  if (type == "email" || type == "email-src" || type == "email-dst" || type == "email-reply-to" ||
-      type == "whois-registrant-email") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kEmail, value));
-    return Status::Ok();
-  }
-  if (type == "AS") {
-    COTENANT_RETURN_IF_ERROR(one(IndicatorType::kAsn, value));
-    return Status::Ok();
-  }
-  if (type == "port") {
-    m.port = std::string(Trim(value));
-    return Status::Ok();
+    case MispKind::kDomain:
+      return one(IndicatorType::kDomain, value);
+    case MispKind::kDomainPort: {
+      COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
+      COTENANT_RETURN_IF_ERROR(one(IndicatorType::kDomain, parts.first));
+      m.note = "port " + std::string(parts.second);
+      return Status::Ok();
+    }
+    case MispKind::kDomainIp: {
+      COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
+      COTENANT_ASSIGN_OR_RETURN(Indicator d, ParseFeedValue(parts.first, IndicatorType::kDomain));
+      COTENANT_ASSIGN_OR_RETURN(Indicator ip, ParseFeedValue(parts.second, IndicatorType::kIpv4));
+      m.indicators.push_back(d);
+      m.indicators.push_back(ip);
+      m.resolves = std::make_pair(d, ip);
+      return Status::Ok();
+    }
+    case MispKind::kUrl:
+      return one(IndicatorType::kUrl, value);
+    case MispKind::kLink:
+      m.reference = true;
+      return Status::Ok();
+    case MispKind::kHash:
+    case MispKind::kTyped:
+      return one(t.indicator, value);
+    case MispKind::kFilenameHash: {
+      COTENANT_ASSIGN_OR_RETURN(auto parts, split(value));
+      COTENANT_RETURN_IF_ERROR(one(t.indicator, parts.second));
+      m.note = "file " + std::string(parts.first);
+      return Status::Ok();
+    }
+    case MispKind::kPort:
+      m.port = std::string(Trim(value));
+      return Status::Ok();
+    case MispKind::kOther:
+      break;
   }
   return Unsupported("MISP type " + std::string(type) + " is not an indicator type");
 }
