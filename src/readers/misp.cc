@@ -253,6 +253,13 @@ struct FlatFields : FieldSlots<FlatValue> {
     auto skip_space = [&] {
       while (p < end && IsJsonSpace(*p)) ++p;
     };
+    // True when the next byte that is not white space is `c`, with `p` on it. The common
+    // compact text costs one compare.
+    auto at = [&](char c) {
+      if (p < end && *p == c) return true;
+      skip_space();
+      return p < end && *p == c;
+    };
     auto literal = [&](std::string_view word, FlatValue::Kind kind, FlatValue* v) {
       if (static_cast<size_t>(end - p) < word.size() ||
           std::memcmp(p, word.data(), word.size()) != 0) {
@@ -264,19 +271,16 @@ struct FlatFields : FieldSlots<FlatValue> {
     };
     if (p == end || *p != '{') return false;
     ++p;
-    skip_space();
-    if (p < end && *p == '}') return p + 1 == end;
+    if (!at('"')) return p < end && *p == '}' && p + 1 == end;
     while (true) {
-      if (p >= end || *p != '"') return false;
-      const char* key = ++p;
+      const char* key = ++p;  // past the key's opening quote
       p = PlainStringEnd(p, end);
       if (p == nullptr) return false;
       const std::string_view name(key, static_cast<size_t>(p - key));
       ++p;
-      skip_space();
-      if (p >= end || *p != ':') return false;
+      if (!at(':')) return false;
       ++p;
-      skip_space();
+      if (p < end && IsJsonSpace(*p)) skip_space();
       if (p >= end) return false;
       FlatValue v;
       switch (*p) {
@@ -315,17 +319,15 @@ struct FlatFields : FieldSlots<FlatValue> {
           break;
         }
       }
-      skip_space();
-      if (p >= end) return false;
       if (FlatValue* slot = Slot(name); slot != nullptr && slot->kind == FlatValue::Kind::kAbsent) {
         *slot = v;
       }
-      if (*p == ',') {
+      if (at(',')) {
         ++p;
-        skip_space();
+        if (!at('"')) return false;
         continue;
       }
-      return *p == '}' && p + 1 == end;
+      return p < end && *p == '}' && p + 1 == end;
     }
   }
 };
