@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "store/indicator_key.h"
 #include "store/observation_key.h"
 
 namespace cotenant::store {
@@ -253,13 +254,13 @@ LEFT JOIN files f ON f.id = o.file_id;
 )sql";
 
 // Version 3 (ingest speed): an indicator's id is given in insertion order, and its hash
-// (IndicatorKey, probing upwards on a collision; store/indicator_key.h) moves to the new `hash`
-// column under a UNIQUE index. New values then append to `indicators` and to the observations'
-// natural-key index instead of landing at random positions of both (bench/RESULTS.md). Stored
-// rows keep their ids (version 2's id was the probed hash slot, so it is also the `hash`), and
-// new ids continue above the largest: nothing that points to an indicator changes. The views
-// name `indicators` and are left as they are (legacy_alter_table: the rename neither rewrites
-// nor checks them while the table is briefly absent).
+// (IndicatorKey, probing upwards on a collision; store/indicator_key.h) is the new `hash` column
+// under a UNIQUE index, computed word by word instead of version 2's byte-wise FNV-1a. New values
+// then append to `indicators` and to the observations' natural-key index instead of landing at
+// random positions of both (bench/RESULTS.md). Stored rows keep their ids (RehashIndicatorsToV3),
+// and new ids continue above the largest: nothing that points to an indicator changes. The
+// views name `indicators` and are left as they are (legacy_alter_table: the rename neither
+// rewrites nor checks them while the table is briefly absent).
 constexpr std::string_view kV3 = R"sql(
 CREATE TABLE indicators_v3(
   id INTEGER PRIMARY KEY,
@@ -268,14 +269,44 @@ CREATE TABLE indicators_v3(
   value TEXT NOT NULL,
   display TEXT
 );
-INSERT INTO indicators_v3(id, hash, type, value, display)
-  SELECT id, id, type, value, display FROM indicators ORDER BY id;
+CREATE UNIQUE INDEX indicators_hash ON indicators_v3(hash);
+)sql";
+
+constexpr std::string_view kV3Finish = R"sql(
 DROP TABLE indicators;
 PRAGMA legacy_alter_table = ON;
 ALTER TABLE indicators_v3 RENAME TO indicators;
 PRAGMA legacy_alter_table = OFF;
-CREATE UNIQUE INDEX indicators_hash ON indicators(hash);
 )sql";
+
+// Copies version 2's indicators into version 3's table with their ids and their hashes
+// (probing to the next free slot on a collision, as an ingest does).
+Status RehashIndicatorsToV3(Database& db) {
+  COTENANT_ASSIGN_OR_RETURN(
+      Statement select, db.Prepare("SELECT id, type, value, display FROM indicators ORDER BY id"));
+  COTENANT_ASSIGN_OR_RETURN(Statement insert,
+                            db.Prepare("INSERT OR IGNORE INTO indicators_v3(id, hash, type, value, "
+                                       "display) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  for (;;) {
+    COTENANT_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    for (int c = 0; c < 4; ++c) insert.BindColumn(c == 0 ? 1 : c + 2, select, c);
+    int64_t hash = static_cast<int64_t>(IndicatorKeyOfTypeName(select.Text(1), select.Text(2)));
+    bool stored = false;
+    for (int probe = 0; probe < 1000 && !stored; ++probe, hash = NextIndicatorSlot(hash)) {
+      insert.BindInt(2, hash);
+      Status st = insert.Run();
+      insert.Rewind();
+      COTENANT_RETURN_IF_ERROR(st);
+      stored = db.Changes() > 0;
+    }
+    if (!stored) {
+      return Corruption("store " + db.path() + ": no free hash slot for indicator " +
+                        std::to_string(select.Int(0)));
+    }
+  }
+  return Status::Ok();
+}
 
 // Copies version 1's observations (observations_v1) into version 2's table, keeping their ids.
 // Version 1's natural keys were unique, so a row that the UNIQUE index refuses collided with
@@ -341,7 +372,7 @@ Status CopyObservationsToV2(Database& db) {
 constexpr Migration kMigrations[] = {
     {kV1, nullptr, {}},
     {kV2, CopyObservationsToV2, kV2Finish},
-    {kV3, nullptr, {}},
+    {kV3, RehashIndicatorsToV3, kV3Finish},
 };
 
 // Stored codes of roles and TLP levels (the rows of the `roles` and `tlps` tables above).

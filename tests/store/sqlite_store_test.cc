@@ -142,6 +142,35 @@ TEST(SqliteStore, SameRecordsTwiceAddNothing) {
 
 std::vector<std::string> QueryRows(const std::string& path, const std::string& sql);
 
+// Stored hashes must never change: these values are in stores on disk.
+TEST(IndicatorKey, IsStableAndSeparatesNearbyStrings) {
+  EXPECT_EQ(store::IndicatorKey(IndicatorType::kIpv4, "203.0.113.5"), 3983223454594083747u);
+  EXPECT_EQ(store::IndicatorKey(IndicatorType::kDomain, "c2.example"), 758530032623213079u);
+  EXPECT_EQ(store::IndicatorKey(IndicatorType::kSha256,
+                                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            3004155770719842416u);
+  EXPECT_EQ(store::IndicatorKey(IndicatorType::kDomain, ""), 3273328518251803535u);
+  // Every length around the 8-byte words, every prefix, a byte changed at every position, and
+  // the same text under another type: all distinct, all within 62 bits and non-zero.
+  std::set<uint64_t> seen;
+  std::string text = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (size_t n = 0; n <= text.size(); ++n) {
+    std::string prefix = text.substr(0, n);
+    EXPECT_TRUE(seen.insert(store::IndicatorKey(IndicatorType::kDomain, prefix)).second) << n;
+    EXPECT_TRUE(seen.insert(store::IndicatorKey(IndicatorType::kUrl, prefix)).second) << n;
+    for (size_t i = 0; i < n; ++i) {
+      std::string changed = prefix;
+      changed[i] ^= 1;
+      EXPECT_TRUE(seen.insert(store::IndicatorKey(IndicatorType::kDomain, changed)).second)
+          << n << " " << i;
+    }
+  }
+  for (uint64_t h : seen) {
+    EXPECT_NE(h, 0u);
+    EXPECT_LT(h, uint64_t{1} << 62);
+  }
+}
+
 // Large batches are written with multi-row INSERTs in hash order: counts, duplicates inside
 // and across batches, and hash collisions (a row planted at a value's hash slot) must come out
 // exactly as with one row at a time. Ids are given in insertion order, above the planted ones.
@@ -314,9 +343,9 @@ TEST(SqliteStore, ObservationKeyHashCollisionsAreResolvedExactly) {
 TEST(SqliteStore, MigratesAVersion1StoreWithItsObservations) {
   TempDir dir;
   const std::string path = dir.Path("v1.db");
-  const std::string ip = std::to_string(store::IndicatorKey(IndicatorType::kIpv4, "203.0.113.5"));
-  const std::string domain =
-      std::to_string(store::IndicatorKey(IndicatorType::kDomain, "c2.example"));
+  // Version 1's ids were FNV-1a hashes of type and value (these are the two values').
+  const std::string ip = "3932851133806128971";
+  const std::string domain = "411268601180149949";
   ExecSql(path, std::string(store::Migrations()[0].sql) + "PRAGMA user_version = 1;");
   ExecSql(path,
           "INSERT INTO ingests(id, path, sha256, format, finished, complete, observations, "
@@ -388,10 +417,12 @@ TEST(SqliteStore, MigratesAVersion1StoreWithItsObservations) {
   Scanned added = ScanAll(*store, Query(1));
   ASSERT_EQ(added.rows.size(), 1u);
   EXPECT_EQ(added.rows[0].id, 4);
-  // Version 3 kept the indicators' ids (version 1's hash slots) and made them their hashes.
-  EXPECT_EQ(QueryRows(path, "SELECT id = hash AND id IN (" + ip + ", " + domain +
-                                ") FROM indicators ORDER BY id"),
-            (std::vector<std::string>{"1", "1"}));
+  // Version 3 kept the indicators' ids (version 1's hash slots) and gave them their hashes.
+  EXPECT_EQ(QueryRows(path, "SELECT id, hash FROM indicators ORDER BY value"),
+            (std::vector<std::string>{
+                ip + "|" + std::to_string(store::IndicatorKey(IndicatorType::kIpv4, "203.0.113.5")),
+                domain + "|" +
+                    std::to_string(store::IndicatorKey(IndicatorType::kDomain, "c2.example"))}));
   EXPECT_EQ(QueryRows(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'observations_v1'"),
             std::vector<std::string>{"0"});
 }
