@@ -798,7 +798,7 @@ Status SqliteIngestBatch::Buffer(const Observation& o) {
     // Reserved once (the pages are touched only as rows arrive): growing by doubling copied
     // the buffers and faulted in pages that were then freed.
     rows_.reserve(kFlushSize);
-    text_.reserve(kFlushSize * 64);
+    text_.reserve(kFlushSize * 128);
   }
   Row& row = rows_.emplace_back();
   row.hash = store::IndicatorKey(o.indicator.type, o.indicator.value);
@@ -1014,6 +1014,7 @@ Status SqliteIngestBatch::Flush() {
   COTENANT_RETURN_IF_ERROR(WriteRelationships());
   rows_.clear();
   text_.clear();
+  by_hash.clear();  // ChunkIndicatorId: no chunk until the next flush sorts one
   return TouchNewNames();
 }
 
@@ -1320,11 +1321,16 @@ void SqliteIngestBatch::OnRelationship(Relationship&& r) {
 }
 
 int64_t SqliteIngestBatch::ChunkIndicatorId(const Indicator& indicator) const {
+  // The search runs over the chunk's (hash, row) pairs, in the same order as the rows but 16
+  // bytes each instead of a whole row: fewer cache lines per probe.
+  const std::vector<HashAndRow>& by_hash = scratch_.by_hash;
+  if (by_hash.size() != rows_.size()) return 0;
   const uint64_t hash = store::IndicatorKey(indicator.type, indicator.value);
-  auto it = std::lower_bound(rows_.begin(), rows_.end(), hash,
-                             [](const Row& row, uint64_t h) { return row.hash < h; });
-  for (; it != rows_.end() && it->hash == hash; ++it) {
-    if (it->type == indicator.type && Text(it->value) == indicator.value) return it->indicator_id;
+  auto it = std::lower_bound(by_hash.begin(), by_hash.end(), hash,
+                             [](const HashAndRow& pair, uint64_t h) { return pair.hash < h; });
+  for (; it != by_hash.end() && it->hash == hash; ++it) {
+    const Row& row = rows_[static_cast<size_t>(it - by_hash.begin())];
+    if (row.type == indicator.type && Text(row.value) == indicator.value) return row.indicator_id;
   }
   return 0;
 }
