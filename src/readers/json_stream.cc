@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <utility>
 
 #include "readers/common.h"
 
@@ -90,6 +91,8 @@ class Scanner {
   Status OpenContainer(bool is_array);
   Status CloseContainer(bool is_array);
   void BeginElement();
+  // Offers the element that begins at pos_ to options_.claim.
+  Status ClaimElement();
   Status ScanElement();
   void ScanEnvelopeString();
   Status EndElement(size_t end);
@@ -133,7 +136,8 @@ class Scanner {
   bool between_elements_ = false;  // after a handed-out element's comma: white space is dropped
   size_t element_start_ = 0;
   bool element_too_large_ = false;
-  std::string element_head_;  // first bytes of a too-large element, padded
+  bool element_claimed_ = false;  // read by options_.claim: EndElement hands out nothing
+  std::string element_head_;      // first bytes of a too-large element, padded
   int64_t element_offset_ = 0;
 
   std::string envelope_;
@@ -215,7 +219,9 @@ Status Scanner::EndElement(size_t end) {
   in_element_ = false;
   element_at_end_ = false;
   const Frame& array = stack_.back();
-  if (options_.emit) {
+  if (std::exchange(element_claimed_, false)) {
+    // Handed out when it began (ClaimElement).
+  } else if (options_.emit) {
     JsonStreamElement e;
     e.path_index = static_cast<size_t>(array.stream_path);
     e.offset = element_offset_;
@@ -238,6 +244,25 @@ Status Scanner::EndElement(size_t end) {
   // Commas between handed-out elements stay out of the envelope; the brackets stay in.
   between_elements_ = data_[end] == ',';
   envelope_from_ = between_elements_ ? end + 1 : end;
+  return Status::Ok();
+}
+
+Status Scanner::ClaimElement() {
+  JsonStreamElement e;
+  e.path_index = static_cast<size_t>(stack_.back().stream_path);
+  e.offset = element_offset_;
+  indices_.clear();
+  for (const Frame& f : stack_) {
+    if (f.is_array) indices_.push_back(f.index);
+  }
+  e.indices = indices_;
+  e.json = std::string_view(data_.data() + pos_, len_ - pos_);
+  COTENANT_ASSIGN_OR_RETURN(size_t length, options_.claim(e));
+  if (length == 0) return Status::Ok();
+  pos_ += length;
+  element_at_end_ = true;
+  element_claimed_ = true;
+  if (options_.stats) ++options_.stats->elements;
   return Status::Ok();
 }
 
@@ -385,7 +410,7 @@ Status Scanner::ScanElement() {
             if (next == 0) break;
             const int i = __builtin_ctzll(next);
             const char c = p[i];
-            if (c == ',' && p + i + 1 < end && p[i + 1] == '{') {
+            if (c == ',' && p + i + 1 < end && p[i + 1] == '{' && !options_.claim) {
               // The next element starts right after the comma ("},{"): this one is handed out
               // and the next read on in the same block, as Run would (EndElement, the comma,
               // BeginElement).
@@ -556,8 +581,10 @@ Result<std::string> Scanner::Run() {
       COTENANT_RETURN_IF_ERROR(EndElement(pos_));
     } else if (!element_boundary && c != ':' && !stack_.empty() && stack_.back().is_array &&
                stack_.back().stream_path >= 0) {
-      // The first byte of an element of a streamed array: ScanElement takes it from here.
+      // The first byte of an element of a streamed array: the claim hook or ScanElement takes
+      // it from here.
       BeginElement();
+      if (options_.claim && options_.emit) COTENANT_RETURN_IF_ERROR(ClaimElement());
       continue;
     }
     switch (c) {

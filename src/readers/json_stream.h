@@ -34,18 +34,6 @@ struct JsonStreamStats {
   size_t elements = 0;           // elements handed out
 };
 
-struct JsonStreamOptions {
-  std::vector<std::vector<std::string>> array_paths;
-  // false: hand out nothing, only build the envelope (a first pass that needs the document's
-  // other fields before reading its elements, as MISP event tags written after the attributes).
-  bool emit = true;
-  size_t max_element_bytes = size_t{64} << 20;
-  size_t max_envelope_bytes = size_t{256} << 20;
-  size_t max_depth = 1024;
-  size_t read_chunk_bytes = size_t{1} << 20;  // bytes per read (tests make it small)
-  JsonStreamStats* stats = nullptr;           // filled in when set
-};
-
 struct JsonStreamElement {
   size_t path_index = 0;  // which of JsonStreamOptions::array_paths
   // The element's text, without surrounding white space. kJsonPadding (common.h) readable bytes
@@ -63,6 +51,28 @@ std::string JsonElementPath(const std::vector<std::string>& array_path,
                             std::span<const size_t> indices);
 
 using JsonElementCallback = std::function<Status(const JsonStreamElement&)>;
+
+// Optional, called at the first byte of each element before the scanner looks for its end:
+// `json` holds every byte read so far from there on (the element, maybe cut, then what follows
+// it; kJsonPadding readable bytes after). A consumer that can read the element from that text
+// alone returns its length, having done with it whatever the element callback would do, and the
+// element callback is not called for it; it must then be followed, after white space, by the
+// `,` or `]` that ends it within `json`. 0 leaves the element to the scanner and the element
+// callback, as without the hook.
+using JsonClaimCallback = std::function<Result<size_t>(const JsonStreamElement&)>;
+
+struct JsonStreamOptions {
+  std::vector<std::vector<std::string>> array_paths;
+  // false: hand out nothing, only build the envelope (a first pass that needs the document's
+  // other fields before reading its elements, as MISP event tags written after the attributes).
+  bool emit = true;
+  size_t max_element_bytes = size_t{64} << 20;
+  size_t max_envelope_bytes = size_t{256} << 20;
+  size_t max_depth = 1024;
+  size_t read_chunk_bytes = size_t{1} << 20;  // bytes per read (tests make it small)
+  JsonStreamStats* stats = nullptr;           // filled in when set
+  JsonClaimCallback claim;                    // see JsonClaimCallback; none when empty
+};
 
 // Streams the file at `path`. A callback's error stops the stream and is returned. The error
 // for a broken document names `path` and the byte offset.

@@ -247,9 +247,13 @@ struct FlatFields : FieldSlots<FlatValue> {
   // Reads `json` (kJsonPadding readable bytes follow it) when it is one object whose values are
   // plain strings, true, false, null or integers (at most 17 characters), with plain keys; false
   // for anything else (the general path then reads it, and refuses what is not JSON).
-  bool Parse(std::string_view json) {
+  //
+  // With `length`, `json` may go on after the object: its length is stored there, and it must be
+  // followed, after white space, by the `,` or `]` that ends it as an element of an array.
+  bool Parse(std::string_view json, size_t* length = nullptr) {
     const char* p = json.data();
     const char* const end = p + json.size();
+
     auto skip_space = [&] {
       while (p < end && IsJsonSpace(*p)) ++p;
     };
@@ -269,9 +273,16 @@ struct FlatFields : FieldSlots<FlatValue> {
       v->kind = kind;
       return true;
     };
+    // `p` is on the object's closing brace.
+    auto closes = [&] {
+      if (length == nullptr) return p + 1 == end;
+      *length = static_cast<size_t>(p + 1 - json.data());
+      ++p;
+      return at(',') || (p < end && *p == ']');
+    };
     if (p == end || *p != '{') return false;
     ++p;
-    if (!at('"')) return p < end && *p == '}' && p + 1 == end;
+    if (!at('"')) return p < end && *p == '}' && closes();
     while (true) {
       const char* key = ++p;  // past the key's opening quote
       p = PlainStringEnd(p, end);
@@ -327,7 +338,7 @@ struct FlatFields : FieldSlots<FlatValue> {
         if (!at('"')) return false;
         continue;
       }
-      return p < end && *p == '}' && p + 1 == end;
+      return p < end && *p == '}' && closes();
     }
   }
 };
@@ -574,6 +585,8 @@ class EventReader {
   // The same from the attribute's JSON text (kJsonPadding readable bytes follow it) when the
   // flat fast path takes it; false, with nothing delivered, when ReadAttribute must read it.
   bool ReadFlatAttribute(std::string_view text, const std::string& jp);
+  // The same from its fields as FlatFields::Parse read them.
+  bool ReadFlatAttribute(const FlatFields& f, const std::string& jp);
   void ReadObject(json::element object, const std::string& jp);
 
  private:
@@ -873,7 +886,10 @@ void EventReader::ReadAttribute(json::element attr, const std::string& jp) {
 
 bool EventReader::ReadFlatAttribute(std::string_view text, const std::string& jp) {
   FlatFields f;
-  if (!f.Parse(text)) return false;
+  return f.Parse(text) && ReadFlatAttribute(f, jp);
+}
+
+bool EventReader::ReadFlatAttribute(const FlatFields& f, const std::string& jp) {
   using Kind = FlatValue::Kind;
   // A number where ReadAttribute reads a flag, or a time that is not a string or null: its
   // conversions and rejections of those are not repeated here.
@@ -1058,6 +1074,8 @@ thread_local JsonStreamStats last_stream_stats;
 // Test hooks: whether streamed attributes may take the flat fast path; how many did.
 thread_local bool misp_flat_path = true;
 thread_local size_t misp_flat_path_reads = 0;
+// Test hook: bytes per read of the streamer (0: its default).
+thread_local size_t misp_read_chunk = 0;
 
 // True when an attribute's JSON text may hold a "link" type: it contains "link", looked for by
 // its 'k' (no key of a MISP attribute has one, so memchr seldom stops), or a backslash (an
@@ -1114,6 +1132,7 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
   JsonStreamOptions so;
   so.array_paths = StreamedArrays();
   so.max_envelope_bytes = kMaxJsonBytes;
+  if (misp_read_chunk != 0) so.read_chunk_bytes = misp_read_chunk;
   JsonStreamStats stats;
   so.stats = &stats;
   simdjson::dom::parser parser;  // one element at a time, its memory reused
@@ -1171,13 +1190,21 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
   std::string jp;
   size_t jp_event = kNotRead, jp_prefix = 0;
   bool jp_object = false;
-  auto read_element = [&](const JsonStreamElement& e) -> Status {
-    const bool first_array = element_events.Locate(e);
-    if (element_events.TakeChanged()) {
-      auto it = event_at.find(element_events.event_path());
-      event = it == event_at.end() ? kNotRead : it->second;
+  // Whether an element is read (its event found, first array of its key); then its event has
+  // begun and `jp` is its path. Once per element: the claim hook and the element callback may
+  // both ask, and Locate counts arrays as it goes.
+  int64_t located_offset = -1;
+  bool located_first = false;
+  auto locate = [&](const JsonStreamElement& e) -> bool {
+    if (e.offset != located_offset) {
+      located_offset = e.offset;
+      located_first = element_events.Locate(e);
+      if (element_events.TakeChanged()) {
+        auto it = event_at.find(element_events.event_path());
+        event = it == event_at.end() ? kNotRead : it->second;
+      }
     }
-    if (event == kNotRead || !first_array) return Status::Ok();
+    if (event == kNotRead || !located_first) return false;
     begin_through(event);
     const bool object = e.path_index % 2 != 0;
     // "$.Event.Attribute[" is kept while the event and the array stay; the index is rewritten.
@@ -1191,6 +1218,23 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
     char digits[24];
     jp.append(digits, std::to_chars(digits, digits + sizeof(digits), e.indices.back()).ptr)
         .push_back(']');
+    return true;
+  };
+  // A flat attribute is read where it begins, before the streamer looks for its end (the flat
+  // parse finds it).
+  auto claim_element = [&](const JsonStreamElement& e) -> Result<size_t> {
+    if (!misp_flat_path || e.path_index % 2 != 0) return size_t{0};
+    FlatFields f;
+    size_t length = 0;
+    if (!f.Parse(e.json, &length)) return size_t{0};
+    if (!locate(e)) return length;  // not read, as read_element would
+    if (!reader.ReadFlatAttribute(f, jp)) return size_t{0};
+    ++misp_flat_path_reads;
+    return length;
+  };
+  auto read_element = [&](const JsonStreamElement& e) -> Status {
+    if (!locate(e)) return Status::Ok();
+    const bool object = e.path_index % 2 != 0;
     if (e.too_large) {
       sink.OnRejection(MakeRejection(JsonLocation(path, jp),
                                      std::string(object ? "object" : "attribute") +
@@ -1215,6 +1259,7 @@ Status ReadMispStream(const std::string& path, const ReadOptions& options, Inges
     }
     return Status::Ok();
   };
+  so.claim = claim_element;
   COTENANT_RETURN_IF_ERROR(stream(so, read_element).status());
   if (!events.empty()) begin_through(events.size() - 1);
   last_stream_stats = stats;
@@ -1228,6 +1273,8 @@ const JsonStreamStats& LastMispStreamStatsForTesting() { return last_stream_stat
 void SetMispFlatPathForTesting(bool enabled) { misp_flat_path = enabled; }
 
 size_t MispFlatPathReadsForTesting() { return misp_flat_path_reads; }
+
+void SetMispReadChunkForTesting(size_t bytes) { misp_read_chunk = bytes; }
 
 Status ReadMispJson(std::string_view json_text, const std::string& path, const ReadOptions& options,
                     IngestSink& sink) {

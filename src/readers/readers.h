@@ -56,6 +56,9 @@ const JsonStreamStats& LastMispStreamStatsForTesting();
 void SetMispFlatPathForTesting(bool enabled);
 // Attributes the flat fast path read on this thread so far.
 size_t MispFlatPathReadsForTesting();
+// Bytes per read of MISP reads on this thread (0, the default: the streamer's 1 MiB); tests make
+// it small so that elements break across reads.
+void SetMispReadChunkForTesting(size_t bytes);
 // A MISP feed directory: manifest.json + <uuid>.json (misp.cc).
 Status ReadMispFeed(const std::string& dir, const ReadOptions& options, IngestSink& sink);
 // MISP galaxy cluster files (misp_galaxy.cc).
