@@ -989,11 +989,14 @@ class StixReader {
           fields->complete = false;
         }
       }
-      if (!type_seen && field.key == "type") {
+      // Compared by size first, then with fixed-size compares the compiler inlines (the
+      // string_view comparison stays a call in this file).
+      const std::string_view key = field.key;
+      if (!type_seen && key.size() == 4 && std::memcmp(key.data(), "type", 4) == 0) {
         type_seen = true;
         std::string_view v;
         if (field.value.get_string().get(v) == simdjson::SUCCESS) type = v;
-      } else if (!id_seen && field.key == "id") {
+      } else if (!id_seen && key.size() == 2 && key[0] == 'i' && key[1] == 'd') {
         id_seen = true;
         std::string_view v;
         if (field.value.get_string().get(v) == simdjson::SUCCESS) id = v;
