@@ -30,6 +30,10 @@
 // is read; an attribute or object that is not valid JSON fails the read in the second, after
 // the elements before it were delivered. An attribute or object larger than 64 MiB is rejected
 // (JsonStreamOptions::max_element_bytes). Of a key repeated in one object, the first counts.
+// Most attributes are one flat object of plain strings: pass 2 reads those where they begin
+// (json_stream's claim hook), from their text with a strict JSON subset (FlatFields) instead of
+// simdjson; anything else, or anything that would be rejected, takes the general path, so the
+// records are the same either way (tests/readers/misp_flat_path_test.cc, fuzz/misp_fuzz.cc).
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
