@@ -279,6 +279,21 @@ ALTER TABLE indicators_v3 RENAME TO indicators;
 PRAGMA legacy_alter_table = OFF;
 )sql";
 
+// Runs `insert` (an INSERT OR IGNORE) with the hash `slot` bound at parameter `param`, moving on
+// to the next slot while a UNIQUE index refuses the row (a hash collision). False when 1000
+// slots in a row were taken.
+Result<bool> InsertAtFreeSlot(Database& db, Statement& insert, int param, int64_t slot,
+                              int64_t (*next)(int64_t)) {
+  for (int probe = 0; probe < 1000; ++probe, slot = next(slot)) {
+    insert.BindInt(param, slot);
+    Status st = insert.Run();
+    insert.Rewind();
+    COTENANT_RETURN_IF_ERROR(st);
+    if (db.Changes() > 0) return true;
+  }
+  return false;
+}
+
 // Copies version 2's indicators into version 3's table with their ids and their hashes
 // (probing to the next free slot on a collision, as an ingest does).
 Status RehashIndicatorsToV3(Database& db) {
@@ -291,15 +306,9 @@ Status RehashIndicatorsToV3(Database& db) {
     COTENANT_ASSIGN_OR_RETURN(bool row, select.Step());
     if (!row) break;
     for (int c = 0; c < 4; ++c) insert.BindColumn(c == 0 ? 1 : c + 2, select, c);
-    int64_t hash = static_cast<int64_t>(IndicatorKeyOfTypeName(select.Text(1), select.Text(2)));
-    bool stored = false;
-    for (int probe = 0; probe < 1000 && !stored; ++probe, hash = NextIndicatorSlot(hash)) {
-      insert.BindInt(2, hash);
-      Status st = insert.Run();
-      insert.Rewind();
-      COTENANT_RETURN_IF_ERROR(st);
-      stored = db.Changes() > 0;
-    }
+    const auto hash = static_cast<int64_t>(IndicatorKeyOfTypeName(select.Text(1), select.Text(2)));
+    COTENANT_ASSIGN_OR_RETURN(bool stored,
+                              InsertAtFreeSlot(db, insert, 2, hash, NextIndicatorSlot));
     if (!stored) {
       return Corruption("store " + db.path() + ": no free hash slot for indicator " +
                         std::to_string(select.Int(0)));
@@ -352,15 +361,8 @@ Status CopyObservationsToV2(Database& db) {
     for (int p = 0; p < 19; ++p) {
       if (kFrom[p] >= 0) insert.BindColumn(p + 1, select, kFrom[p]);
     }
-    int64_t hash = ObservationKeyHash(key);
-    bool stored = false;
-    for (int probe = 0; probe < 1000 && !stored; ++probe, hash = NextObservationKeySlot(hash)) {
-      insert.BindInt(4, hash);
-      Status st = insert.Run();
-      insert.Rewind();
-      COTENANT_RETURN_IF_ERROR(st);
-      stored = db.Changes() > 0;
-    }
+    COTENANT_ASSIGN_OR_RETURN(bool stored, InsertAtFreeSlot(db, insert, 4, ObservationKeyHash(key),
+                                                            NextObservationKeySlot));
     if (!stored) {
       return Corruption("store " + db.path() + ": no free key slot for observation " +
                         std::to_string(id));
